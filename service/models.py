@@ -1,0 +1,276 @@
+"""Plain data that travels between the pipeline stages.
+
+Each stage takes one of these and returns the next (see DESIGN.md):
+
+    Article -> CleanedText -> [Segment] -> [Claim] (+ vectors) -> [Candidate] -> [Relation]
+
+Nothing here knows about SQLite, Flask or models. Every object round-trips through
+``to_dict``/``from_dict`` so the store can keep facts as JSON and the relate stage can
+compare a new claim with a stored one on equal terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+BLOCK_KINDS = ("paragraph", "heading", "list_item", "table_row")
+CLAIM_KINDS = ("event", "quantity", "quote", "opinion", "prediction")
+RELATION_KINDS = ("agreement", "contradiction", "related")
+CONFLICT_TYPES = (
+    "number",
+    "date",
+    "time",
+    "place",
+    "actor",
+    "negation",
+    "antonym",
+    "outcome",
+    "count",
+    "attribution",
+    "other",
+)
+REVIEW_STATUSES = ("suggested", "confirmed", "rejected")
+
+
+class _Plain:
+    """Mixin: dict round-trip that ignores unknown keys (older stored JSON keeps loading)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None):
+        data = data or {}
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Article(_Plain):
+    """What a client posts: plain text or HTML, and what it knows about the source."""
+
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    published_at: str | None = None  # ISO 8601 date or datetime
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Block(_Plain):
+    """A structural unit of cleaned text: ``text[start:end]`` is its content.
+
+    ``context`` carries what a reader sees around it and a claim needs: the heading
+    above a paragraph, or a table's header cells for a row.
+    """
+
+    kind: str  # one of BLOCK_KINDS
+    start: int
+    end: int
+    context: str = ""
+
+
+@dataclass
+class CleanedText(_Plain):
+    """The article as plain text with its structure; all spans point into ``text``."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data or {})
+        data["blocks"] = [Block.from_dict(b) for b in data.get("blocks", [])]
+        return super().from_dict(data)
+
+
+@dataclass
+class Segment(_Plain):
+    """One candidate claim: ``text`` is the cleaned text's ``[start, end)`` slice
+    (possibly trimmed), ``context`` what it needs to be read alone (heading, row header)."""
+
+    text: str
+    start: int
+    end: int
+    block_kind: str = "paragraph"
+    context: str = ""
+    analysis: Any = field(default=None, repr=False, compare=False)  # the spaCy Span, if parsed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "analysis"}
+
+
+@dataclass
+class Entity(_Plain):
+    text: str  # as written
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, ...
+    canonical: str = ""  # the document's fullest name for it ("Antony Blinken")
+
+
+@dataclass
+class QuantityInterval(_Plain):
+    """A figure as the interval it asserts: "300+" is [300, inf), "nearly 200" is [180, 200).
+
+    ``None`` bounds are open ends. ``counts`` names what is counted or measured
+    ("palestinians killed", "missiles", "hours"), ``ordinal`` marks "11th" or "eleventh".
+    """
+
+    low: float | None
+    high: float | None
+    counts: str = ""
+    text: str = ""
+    ordinal: bool = False
+    approximate: bool = False
+
+    def overlaps(self, other: QuantityInterval) -> bool:
+        lo = max(_lo(self.low), _lo(other.low))
+        hi = min(_hi(self.high), _hi(other.high))
+        return lo <= hi
+
+
+def _lo(v: float | None) -> float:
+    return float("-inf") if v is None else v
+
+
+def _hi(v: float | None) -> float:
+    return float("inf") if v is None else v
+
+
+@dataclass
+class AnchoredDate(_Plain):
+    """A date or time expression resolved against the publication date.
+
+    ``start``/``end`` are ISO 8601 (dates, or datetimes with offset when a time is
+    known) and bound the range the expression allows; ``granularity`` is one of
+    "time", "day", "week", "month", "year".
+    """
+
+    text: str
+    start: str
+    end: str
+    granularity: str = "day"
+
+
+@dataclass
+class Facts(_Plain):
+    """What a claim asserts, in comparable form."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[QuantityInterval] = field(default_factory=list)
+    dates: list[AnchoredDate] = field(default_factory=list)
+    polarity: str = "affirmed"  # or "negated"
+    negation_cues: list[str] = field(default_factory=list)
+    attribution: str | None = None  # who says it ("Hochstein", "sources", "the ministry")
+    subject: str | None = None
+    predicate: str | None = None  # lemma of the main verb
+    object: str | None = None
+    lemmas: list[str] = field(default_factory=list)  # content-word lemmas, for overlap
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data or {})
+        data["entities"] = [Entity.from_dict(e) for e in data.get("entities", [])]
+        data["quantities"] = [QuantityInterval.from_dict(q) for q in data.get("quantities", [])]
+        data["dates"] = [AnchoredDate.from_dict(d) for d in data.get("dates", [])]
+        return super().from_dict(data)
+
+
+@dataclass
+class Claim(_Plain):
+    """A checkable statement with its facts. ``span`` is ``[start, end)`` into the
+    document's cleaned text. ``id``/``document_id``/``source`` are set once stored."""
+
+    text: str
+    span: tuple[int, int]
+    kind: str = "event"
+    checkworthiness: float = 0.0
+    facts: Facts = field(default_factory=Facts)
+    event_date: str | None = None
+    context: str = ""
+    id: str | None = None
+    document_id: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data or {})
+        data["facts"] = Facts.from_dict(data.get("facts"))
+        data["span"] = tuple(data.get("span", (0, 0)))
+        return super().from_dict(data)
+
+
+@dataclass
+class Conflict(_Plain):
+    """One way two claims disagree: ``a`` and ``b`` are the two values as written."""
+
+    type: str  # one of CONFLICT_TYPES
+    a: str
+    b: str
+    about: str = ""
+
+
+@dataclass
+class Verdict(_Plain):
+    """The relate stage's answer for one pair of claims."""
+
+    kind: str  # one of RELATION_KINDS
+    confidence: float
+    explanation: str
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data or {})
+        data["conflicts"] = [Conflict.from_dict(c) for c in data.get("conflicts", [])]
+        return super().from_dict(data)
+
+
+@dataclass
+class Candidate(_Plain):
+    """A claim of another document found near a new claim, with how near."""
+
+    claim: Claim
+    similarity: float  # cosine of the embeddings
+    score: float  # similarity re-scored with lexical, entity and number overlap
+
+
+@dataclass
+class Document(_Plain):
+    id: str
+    text: str
+    content_hash: str
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    claims_count: int = 0
+    created_at: str | None = None
+
+
+@dataclass
+class Relation(_Plain):
+    """A stored verdict between two claims of different documents.
+
+    ``claim_a`` is the claim that arrived later (the one whose ingest found the pair).
+    """
+
+    id: str
+    claim_a_id: str
+    claim_b_id: str
+    kind: str
+    confidence: float
+    similarity: float
+    explanation: str
+    conflicts: list[Conflict] = field(default_factory=list)
+    status: str = "suggested"
+    note: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    claim_a: Claim | None = None
+    claim_b: Claim | None = None

@@ -1,0 +1,183 @@
+"""The one place where an article travels through the house, stage by stage:
+
+    clean -> segment -> facts -> embed -> match -> relate -> store
+
+Every stage is a plain function over the dataclasses of ``service.models``; this
+module only orders them, and owns the models and the vector index that the stages
+share. The HTTP API and the CLI both call it; neither knows the stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from service.config import Settings
+from service.match import CorpusIndex, find_candidates
+from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
+from service.relate import classify
+from service.store import DuplicateDocument, Store
+from service.text.clean import clean
+from service.text.facts import extract_claims
+from service.text.nlp import load_nlp
+from service.text.segment import segment
+
+
+@dataclass
+class Analysis:
+    """An article's text after the stages that need no corpus: clean, segment, facts, embed."""
+
+    cleaned: CleanedText
+    claims: list[Claim]
+    vectors: np.ndarray
+
+
+@dataclass
+class IngestResult:
+    document: Document
+    duplicate: bool
+    relations: dict[str, int] = field(default_factory=lambda: {"agreement": 0, "contradiction": 0, "related": 0})
+
+
+@dataclass
+class Match:
+    claim: Claim
+    verdict: Verdict
+    similarity: float
+    score: float
+
+
+def content_hash(cleaned_text: str) -> str:
+    """Same words, same hash: case and whitespace do not make a new document."""
+    normal = re.sub(r"\s+", " ", cleaned_text).strip().lower()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, store: Store, encoder: Encoder | None = None):
+        self.settings = settings
+        self.store = store
+        self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
+        self.index = CorpusIndex(settings)
+        # Matching, relating and storing run one at a time per process, so two articles
+        # ingested together still see each other's claims.
+        self._commit_lock = threading.Lock()
+
+    @property
+    def nlp(self):
+        return load_nlp(self.settings.spacy_model)
+
+    def warm_up(self) -> None:
+        """Load both models and the index now rather than on the first request."""
+        self.nlp
+        self.encoder.model
+        self.index.refresh(self.store)
+
+    # -- stages without the corpus ---------------------------------------------------
+
+    def analyze(self, text: str | None = None, html: str | None = None, published_at: str | None = None) -> Analysis:
+        cleaned = clean(text=text, html=html)
+        return self._analyze_cleaned(cleaned, published_at)
+
+    def _analyze_cleaned(self, cleaned: CleanedText, published_at: str | None) -> Analysis:
+        segments = segment(cleaned, self.nlp)
+        claims = extract_claims(segments, self.nlp, published_at)
+        vectors = self.encoder.encode([c.text for c in claims])
+        return Analysis(cleaned, claims, vectors)
+
+    def statement(self, text: str, published_at: str | None = None) -> tuple[Claim, np.ndarray]:
+        """One statement as one claim (no segmentation), for comparing two statements."""
+        text = clean(text=text).text
+        (claim,) = extract_claims([Segment(text=text, start=0, end=len(text))], self.nlp, published_at)
+        return claim, self.encoder.encode([claim.text])[0]
+
+    # -- stages with the corpus ------------------------------------------------------
+
+    def ingest(self, article: Article) -> IngestResult:
+        cleaned = clean(text=article.text, html=article.html)
+        digest = content_hash(cleaned.text)
+        existing = self.store.find_duplicate(article.url, digest)
+        if existing is not None:
+            return IngestResult(existing, duplicate=True)
+
+        analysis = self._analyze_cleaned(cleaned, article.published_at)
+        document = Document(
+            id=new_id("doc"), text=cleaned.text, content_hash=digest, url=article.url,
+            title=article.title or cleaned.title, source=article.source, published_at=article.published_at,
+            metadata=article.metadata or {},
+        )
+        for claim in analysis.claims:
+            claim.id, claim.document_id = new_id("clm"), document.id
+            claim.source, claim.published_at = document.source, document.published_at
+
+        with self._commit_lock:
+            self.index.refresh(self.store)
+            relations = self._relate(analysis.claims, analysis.vectors)
+            try:
+                stored = self.store.add_document(document, analysis.claims, analysis.vectors, relations)
+            except DuplicateDocument as dup:
+                return IngestResult(dup.existing, duplicate=True)
+            self.index.refresh(self.store)
+
+        result = IngestResult(stored, duplicate=False)
+        result.relations.update(Counter(r.kind for r in relations))
+        return result
+
+    def _relate(self, claims: list[Claim], vectors: np.ndarray) -> list[Relation]:
+        relations = []
+        for claim, match in zip(claims, self.match(claims, vectors)):
+            for m in match:
+                relations.append(
+                    Relation(
+                        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
+                        confidence=m.verdict.confidence, similarity=m.similarity,
+                        explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
+                    )
+                )
+        return relations
+
+    def match(self, claims: list[Claim], vectors: np.ndarray) -> list[list[Match]]:
+        """For each claim, the corpus claims it relates to, with the verdict for each pair."""
+        candidates = find_candidates(claims, vectors, self.index, self.store.get_claims, self.settings)
+        return [
+            [Match(c.claim, classify(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
+            for claim, found in zip(claims, candidates)
+        ]
+
+    def check(self, text: str, published_at: str | None = None) -> list[tuple[Claim, list[Match]]]:
+        """Segment ``text`` and match its claims against the corpus; stores nothing."""
+        analysis = self.analyze(text=text, published_at=published_at)
+        self.index.refresh(self.store)
+        return list(zip(analysis.claims, self.match(analysis.claims, analysis.vectors)))
+
+    def compare(self, a: str, b: str, a_published_at: str | None = None, b_published_at: str | None = None):
+        claim_a, vec_a = self.statement(a, a_published_at)
+        claim_b, vec_b = self.statement(b, b_published_at)
+        similarity = float(np.dot(vec_a, vec_b))
+        return claim_a, claim_b, similarity, classify(claim_a, claim_b, similarity)
+
+    def search(self, query: str, limit: int) -> list[tuple[Claim, float]]:
+        """Claims ranked by meaning and wording (reciprocal rank fusion of both)."""
+        self.index.refresh(self.store)
+        vector = self.encoder.encode([query])
+        depth = max(limit * 4, 50)
+        by_meaning = [cid for cid, _ in self.index.search(vector, depth)[0]]
+        by_wording = [cid for cid, _ in self.store.lexical_search(query, depth)]
+        fused: dict[str, float] = {}
+        for ranking in (by_meaning, by_wording):
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (60 + rank)
+        top = sorted(fused.items(), key=lambda kv: -kv[1])[:limit]
+        claims = self.store.get_claims([cid for cid, _ in top])
+        return [(claims[cid], score) for cid, score in top if cid in claims]

@@ -1,0 +1,5 @@
+"""Relate: decide, for a pair of claims, agreement, contradiction or related, and why."""
+
+from service.relate.classify import classify
+
+__all__ = ["classify"]

@@ -1,0 +1,11 @@
+"""Storage edge: the Store interface and its SQLite implementation."""
+
+from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, Store, VectorBatch
+from service.store.sqlite import SQLiteStore
+
+
+def open_store(settings) -> Store:
+    return SQLiteStore(settings.db_path)
+
+
+__all__ = ["BadCursor", "DuplicateDocument", "Page", "RelationFilter", "SQLiteStore", "Store", "VectorBatch", "open_store"]

@@ -1,0 +1,83 @@
+"""The Store interface: everything crossfact keeps, behind methods with no SQL in sight.
+
+The SQLite implementation is the embedded default; a PostgreSQL one can follow by
+implementing the same methods. Callers speak in models (Document, Claim, Relation)
+and opaque cursors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from service.models import Claim, Document, Relation
+
+
+class DuplicateDocument(Exception):
+    """Raised by ``add_document`` when the url or content is already stored."""
+
+    def __init__(self, existing: Document):
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that this store did not hand out."""
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+@dataclass
+class RelationFilter:
+    kind: str | None = None
+    conflict: str | None = None
+    document: str | None = None
+    source: str | None = None
+    status: str | None = None
+    min_confidence: float | None = None
+
+
+@dataclass
+class VectorBatch:
+    """Vectors added to the store after some watermark, for keeping an index current."""
+
+    ids: list[str]
+    document_ids: list[str]
+    vectors: np.ndarray
+    watermark: int
+
+
+class Store(Protocol):
+    schema_version: int
+
+    def ping(self) -> bool: ...
+
+    def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
+    def add_document(
+        self, document: Document, claims: list[Claim], vectors: np.ndarray, relations: list[Relation]
+    ) -> Document: ...
+    def get_document(self, document_id: str) -> Document | None: ...
+    def list_documents(
+        self, *, source: str | None, since: str | None, until: str | None, limit: int, cursor: str | None
+    ) -> Page: ...
+    def delete_document(self, document_id: str) -> bool: ...
+
+    def document_claims(self, document_id: str, *, limit: int, cursor: str | None) -> Page: ...
+    def get_claim(self, claim_id: str) -> Claim | None: ...
+    def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]: ...
+
+    def claim_relations(self, claim_id: str, *, limit: int, cursor: str | None) -> Page: ...
+    def list_relations(self, filters: RelationFilter, *, limit: int, cursor: str | None) -> Page: ...
+    def get_relation(self, relation_id: str) -> Relation | None: ...
+    def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None: ...
+
+    def vectors_since(self, watermark: int) -> VectorBatch: ...
+    def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
+    def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]: ...
+    def source_stats(self) -> list[dict]: ...

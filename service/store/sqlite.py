@@ -1,0 +1,436 @@
+"""The embedded store: one SQLite file in WAL mode, through sqlite-utils.
+
+Concurrency: each thread gets its own connection; every write runs in one
+``BEGIN IMMEDIATE`` transaction, so writers queue on SQLite's lock (with a busy
+timeout) instead of failing half-way, and readers never block in WAL mode. The
+unique indexes on ``url`` and ``content_hash`` make a racing second ingest of the
+same article fail cleanly, and it is answered with the document that won.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import numpy as np
+import sqlite_utils
+
+from service.models import Claim, Conflict, Document, Facts, Relation
+from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT UNIQUE,
+    title TEXT,
+    source TEXT,
+    published_at TEXT,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    claims_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_published ON documents(published_at);
+CREATE TABLE IF NOT EXISTS claims (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source TEXT,
+    published_at TEXT,
+    text TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    checkworthiness REAL NOT NULL,
+    facts TEXT NOT NULL,
+    event_date TEXT,
+    context TEXT NOT NULL DEFAULT '',
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id, position);
+CREATE TABLE IF NOT EXISTS removed_claims (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    claim_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS relations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    claim_a TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    claim_b TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    document_a TEXT NOT NULL,
+    document_b TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    similarity REAL NOT NULL,
+    conflicts TEXT NOT NULL DEFAULT '[]',
+    conflict_types TEXT NOT NULL DEFAULT '',
+    explanation TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'suggested',
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT,
+    UNIQUE (claim_a, claim_b)
+);
+CREATE INDEX IF NOT EXISTS relations_claim_a ON relations(claim_a);
+CREATE INDEX IF NOT EXISTS relations_claim_b ON relations(claim_b);
+CREATE INDEX IF NOT EXISTS relations_kind ON relations(kind);
+CREATE INDEX IF NOT EXISTS relations_docs ON relations(document_a, document_b);
+CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
+    text, content='claims', content_rowid='seq', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS claims_fts_insert AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS claims_fts_delete AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+    INSERT INTO removed_claims(claim_id) VALUES (old.id);
+END;
+"""
+
+_CLAIM_COLUMNS = (
+    "c.id, c.document_id, c.source, c.published_at, c.text, c.span_start, c.span_end, "
+    "c.kind, c.checkworthiness, c.facts, c.event_date, c.context"
+)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SQLiteStore:
+    """Store implementation over one SQLite file (see ``service.store.base.Store``)."""
+
+    schema_version = SCHEMA_VERSION
+
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self._local = threading.local()
+        self._migrate()
+
+    # -- connections and transactions ------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _write(self):
+        """One IMMEDIATE transaction: all of it commits, or none of it does."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        conn.execute("PRAGMA journal_mode = WAL")
+        # Every statement is idempotent, so two processes starting together both succeed.
+        conn.executescript(_SCHEMA)
+        with self._write():
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        stored = self.stored_schema_version()
+        if stored > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} has schema version {stored}; this crossfact knows up to {SCHEMA_VERSION}")
+
+    def ping(self) -> bool:
+        return self.db.conn.execute("SELECT 1").fetchone() == (1,)
+
+    def stored_schema_version(self) -> int:
+        return int(self.db.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+    # -- documents ---------------------------------------------------------------------
+
+    def find_duplicate(self, url: str | None, content_hash: str) -> Document | None:
+        row = self.db.conn.execute(
+            "SELECT * FROM documents WHERE content_hash = ? OR (url IS NOT NULL AND url = ?) LIMIT 1",
+            (content_hash, url),
+        ).fetchone()
+        return self._document(row) if row else None
+
+    def add_document(self, document, claims, vectors, relations) -> Document:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        created = now_iso()
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO documents (id, url, title, source, published_at, text, content_hash, "
+                    "metadata, claims_count, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        document.id, document.url, document.title, document.source, document.published_at,
+                        document.text, document.content_hash, json.dumps(document.metadata or {}),
+                        len(claims), created,
+                    ),
+                )
+                conn.executemany(
+                    "INSERT INTO claims (id, document_id, position, source, published_at, text, span_start, "
+                    "span_end, kind, checkworthiness, facts, event_date, context, vector) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            c.id, document.id, i, document.source, document.published_at, c.text, c.span[0],
+                            c.span[1], c.kind, float(c.checkworthiness), json.dumps(c.facts.to_dict()),
+                            c.event_date, c.context, vectors[i].tobytes(),
+                        )
+                        for i, c in enumerate(claims)
+                    ],
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO relations (id, claim_a, claim_b, document_a, document_b, kind, "
+                    "confidence, similarity, conflicts, conflict_types, explanation, status, created_at) "
+                    "SELECT ?,?,?,?, document_id, ?,?,?,?,?,?, 'suggested', ? FROM claims WHERE id = ?",
+                    [
+                        (
+                            r.id, r.claim_a_id, r.claim_b_id, document.id, r.kind, float(r.confidence),
+                            float(r.similarity), json.dumps([c.to_dict() for c in r.conflicts]),
+                            ",".join(sorted({c.type for c in r.conflicts})), r.explanation, created, r.claim_b_id,
+                        )
+                        for r in relations
+                    ],
+                )
+        except sqlite3.IntegrityError:
+            existing = self.find_duplicate(document.url, document.content_hash)
+            if existing is None:
+                raise
+            raise DuplicateDocument(existing) from None
+        stored = self.get_document(document.id)
+        assert stored is not None
+        return stored
+
+    def get_document(self, document_id: str) -> Document | None:
+        row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return self._document(row) if row else None
+
+    def list_documents(self, *, source=None, since=None, until=None, limit=50, cursor=None) -> Page:
+        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if since is not None:
+            where.append("published_at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("published_at <= ?")
+            params.append(until)
+        rows = self.db.conn.execute(
+            f"SELECT * FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        return _page([self._document(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+
+    def delete_document(self, document_id: str) -> bool:
+        with self._write() as conn:
+            # FTS and the removal log are kept by the claims' delete trigger.
+            return conn.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+
+    def _document(self, row) -> Document:
+        cols = ("seq", "id", "url", "title", "source", "published_at", "text", "content_hash",
+                "metadata", "claims_count", "created_at")
+        data = dict(zip(cols, row))
+        data.pop("seq")
+        data["metadata"] = json.loads(data["metadata"] or "{}")
+        return Document(**data)
+
+    # -- claims --------------------------------------------------------------------------
+
+    def document_claims(self, document_id: str, *, limit=50, cursor=None) -> Page:
+        rows = self.db.conn.execute(
+            f"SELECT {_CLAIM_COLUMNS}, c.position FROM claims c WHERE c.document_id = ? AND c.position > ? "
+            "ORDER BY c.position LIMIT ?",
+            (document_id, _decode_cursor(cursor, default=-1), limit + 1),
+        ).fetchall()
+        return _page([_claim(r) for r in rows[:limit]], rows, limit, key=lambda r: r[-1])
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        return self.get_claims([claim_id]).get(claim_id)
+
+    def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]:
+        out: dict[str, Claim] = {}
+        ids = list(dict.fromkeys(claim_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.db.conn.execute(
+                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.update((r[0], _claim(r)) for r in rows)
+        return out
+
+    # -- relations -----------------------------------------------------------------------
+
+    def claim_relations(self, claim_id: str, *, limit=50, cursor=None) -> Page:
+        return self._relations(["(r.claim_a = ? OR r.claim_b = ?)"], [claim_id, claim_id], limit, cursor)
+
+    def list_relations(self, filters: RelationFilter, *, limit=50, cursor=None) -> Page:
+        where, params = [], []
+        if filters.kind:
+            where.append("r.kind = ?")
+            params.append(filters.kind)
+        if filters.conflict:
+            where.append("(',' || r.conflict_types || ',') LIKE ?")
+            params.append(f"%,{filters.conflict},%")
+        if filters.document:
+            where.append("(r.document_a = ? OR r.document_b = ?)")
+            params += [filters.document, filters.document]
+        if filters.source:
+            where.append("(ca.source = ? OR cb.source = ?)")
+            params += [filters.source, filters.source]
+        if filters.status:
+            where.append("r.status = ?")
+            params.append(filters.status)
+        if filters.min_confidence is not None:
+            where.append("r.confidence >= ?")
+            params.append(filters.min_confidence)
+        return self._relations(where, params, limit, cursor)
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        page = self._relations(["r.id = ?"], [relation_id], 1, None)
+        return page.items[0] if page.items else None
+
+    def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None:
+        with self._write() as conn:
+            if note is None:
+                changed = conn.execute(
+                    "UPDATE relations SET status = ?, updated_at = ? WHERE id = ?", (status, now_iso(), relation_id)
+                ).rowcount
+            else:
+                changed = conn.execute(
+                    "UPDATE relations SET status = ?, note = ?, updated_at = ? WHERE id = ?",
+                    (status, note, now_iso(), relation_id),
+                ).rowcount
+        return self.get_relation(relation_id) if changed else None
+
+    def _relations(self, where: list[str], params: list, limit: int, cursor: str | None) -> Page:
+        where = ["r.seq < ?", *where]
+        params = [_decode_cursor(cursor, default=2**62), *params]
+        claim_cols_a = _CLAIM_COLUMNS.replace("c.", "ca.")
+        claim_cols_b = _CLAIM_COLUMNS.replace("c.", "cb.")
+        rows = self.db.conn.execute(
+            "SELECT r.seq, r.id, r.claim_a, r.claim_b, r.kind, r.confidence, r.similarity, r.explanation, "
+            f"r.conflicts, r.status, r.note, r.created_at, r.updated_at, {claim_cols_a}, {claim_cols_b} "
+            "FROM relations r JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
+            f"WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        return _page([_relation(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+
+    # -- vectors and search --------------------------------------------------------------
+
+    def vectors_since(self, watermark: int) -> VectorBatch:
+        rows = self.db.conn.execute(
+            "SELECT seq, id, document_id, vector FROM claims WHERE seq > ? ORDER BY seq", (watermark,)
+        ).fetchall()
+        if not rows:
+            return VectorBatch([], [], np.zeros((0, 0), dtype=np.float32), watermark)
+        vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
+        return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
+
+    def removed_since(self, watermark: int) -> tuple[list[str], int]:
+        rows = self.db.conn.execute(
+            "SELECT seq, claim_id FROM removed_claims WHERE seq > ? ORDER BY seq", (watermark,)
+        ).fetchall()
+        return [r[1] for r in rows], (rows[-1][0] if rows else watermark)
+
+    def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """BM25 over claim texts; higher is better. Any query string is safe here."""
+        terms = re.findall(r"\w+", query.lower())
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+        rows = self.db.conn.execute(
+            "SELECT c.id, -bm25(claims_fts) FROM claims_fts JOIN claims c ON c.seq = claims_fts.rowid "
+            "WHERE claims_fts MATCH ? ORDER BY bm25(claims_fts) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    def source_stats(self) -> list[dict]:
+        conn = self.db.conn
+        sources = conn.execute(
+            "SELECT source, COUNT(*), COALESCE(SUM(claims_count), 0) FROM documents GROUP BY source ORDER BY source"
+        ).fetchall()
+        pairs = conn.execute(
+            "SELECT ca.source, cb.source, r.kind, COUNT(*) FROM relations r "
+            "JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
+            "WHERE r.kind IN ('agreement', 'contradiction') GROUP BY ca.source, cb.source, r.kind"
+        ).fetchall()
+        versus: dict = {}
+        for a, b, kind, n in pairs:
+            for this, that in ((a, b), (b, a)) if a != b else ((a, b),):
+                entry = versus.setdefault(this, {}).setdefault(that, {"agreements": 0, "contradictions": 0})
+                entry["agreements" if kind == "agreement" else "contradictions"] += n
+        return [
+            {
+                "source": source,
+                "documents": docs,
+                "claims": claims,
+                "with": [{"source": other, **counts} for other, counts in sorted(versus.get(source, {}).items(),
+                                                                                  key=lambda kv: str(kv[0]))],
+            }
+            for source, docs, claims in sources
+        ]
+
+
+def _claim(row) -> Claim:
+    (id_, document_id, source, published_at, text, start, end, kind, worth, facts, event_date, context) = row[:12]
+    return Claim(
+        id=id_, document_id=document_id, source=source, published_at=published_at, text=text, span=(start, end),
+        kind=kind, checkworthiness=worth, facts=Facts.from_dict(json.loads(facts)), event_date=event_date,
+        context=context,
+    )
+
+
+def _relation(row) -> Relation:
+    (_, id_, a, b, kind, confidence, similarity, explanation, conflicts, status, note, created, updated) = row[:13]
+    return Relation(
+        id=id_, claim_a_id=a, claim_b_id=b, kind=kind, confidence=confidence, similarity=similarity,
+        explanation=explanation, conflicts=[Conflict.from_dict(c) for c in json.loads(conflicts)], status=status,
+        note=note, created_at=created, updated_at=updated, claim_a=_claim(row[13:25]), claim_b=_claim(row[25:37]),
+    )
+
+
+def _page(items: list, rows: list, limit: int, key) -> Page:
+    more = len(rows) > limit
+    return Page(items, _encode_cursor(key(rows[limit - 1])) if more and limit > 0 else None)
+
+
+def _encode_cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, default: int) -> int:
+    if cursor is None:
+        return default
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        (value,) = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    except (ValueError, TypeError, UnicodeError):
+        pass
+    raise BadCursor("cursor is not one this service handed out")
