@@ -1,49 +1,12 @@
-"""Match: for each new claim, the nearest claims of other documents.
-
-``CorpusIndex`` keeps a vector index in step with the store: it pulls vectors added
-and claims removed since its watermarks, so every process (server workers, the CLI)
-sees what the others committed without talking to them.
-"""
+"""Match: for each new claim, the nearest claims of other documents, re-scored."""
 
 from __future__ import annotations
 
-import threading
-
-from embeddings.index import ExactIndex
 from embeddings.similarity import lexical_similarity
 from service.models import Candidate, Claim
 
 
-class CorpusIndex:
-    def __init__(self, settings):
-        self.settings = settings
-        self._index: ExactIndex | None = None
-        self._added = 0
-        self._removed = 0
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._index) if self._index is not None else 0
-
-    def refresh(self, store) -> None:
-        with self._lock:
-            batch = store.vectors_since(self._added)
-            if batch.ids:
-                if self._index is None:
-                    self._index = ExactIndex(batch.vectors.shape[1])
-                self._index.add(batch.ids, batch.vectors)
-            self._added = batch.watermark
-            removed, self._removed = store.removed_since(self._removed)
-            if removed and self._index is not None:
-                self._index.remove(removed)
-
-    def search(self, vectors, k: int) -> list[list[tuple[str, float]]]:
-        if self._index is None:
-            return [[] for _ in range(len(vectors))]
-        return self._index.search(vectors, k)
-
-
-def find_candidates(claims: list[Claim], vectors, index: CorpusIndex, load_claims, settings) -> list[list[Candidate]]:
+def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) -> list[list[Candidate]]:
     """One list per claim of stored claims worth relating, best first.
 
     ``load_claims(ids) -> {id: Claim}`` reads the stored claims the index points at.

@@ -20,9 +20,11 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 from service.config import Settings
-from service.match import CorpusIndex, find_candidates
+from service.corpus import CorpusIndex
+from service.match import find_candidates
 from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
 from service.relate import classify
+from service.search import hybrid_search
 from service.store import DuplicateDocument, Store
 from service.text.clean import clean
 from service.text.facts import extract_claims
@@ -168,16 +170,8 @@ class Pipeline:
         return claim_a, claim_b, similarity, classify(claim_a, claim_b, similarity)
 
     def search(self, query: str, limit: int) -> list[tuple[Claim, float]]:
-        """Claims ranked by meaning and wording (reciprocal rank fusion of both)."""
+        """Claims ranked by meaning and wording."""
         self.index.refresh(self.store)
-        vector = self.encoder.encode([query])
-        depth = max(limit * 4, 50)
-        by_meaning = [cid for cid, _ in self.index.search(vector, depth)[0]]
-        by_wording = [cid for cid, _ in self.store.lexical_search(query, depth)]
-        fused: dict[str, float] = {}
-        for ranking in (by_meaning, by_wording):
-            for rank, cid in enumerate(ranking):
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (60 + rank)
-        top = sorted(fused.items(), key=lambda kv: -kv[1])[:limit]
-        claims = self.store.get_claims([cid for cid, _ in top])
-        return [(claims[cid], score) for cid, score in top if cid in claims]
+        ranked = hybrid_search(query, self.encoder.encode([query])[0], self.index, self.store, limit)
+        claims = self.store.get_claims([cid for cid, _ in ranked])
+        return [(claims[cid], score) for cid, score in ranked if cid in claims]
