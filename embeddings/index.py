@@ -1,23 +1,40 @@
 """Vector indexes: nearest neighbours of unit vectors by cosine (inner product).
 
-``ExactIndex`` scans a contiguous float32 matrix: exact, and fast enough while the
-corpus is small. Every index keys vectors by string ids so callers never see rows.
+Two implementations share one small interface (``VectorIndex``): ``ExactIndex``
+scans a float32 matrix, exact and fast enough while the corpus is small;
+``embeddings.ann.ApproximateIndex`` walks an HNSW graph once a full scan costs too
+much. Both key vectors by string ids, so callers never see rows or integer keys.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import numpy as np
 
 
+class VectorIndex(Protocol):
+    dimension: int
+
+    def __len__(self) -> int: ...
+    def __contains__(self, id_: str) -> bool: ...
+    def add(self, ids: Sequence[str], vectors: np.ndarray) -> None: ...
+    def remove(self, ids: Sequence[str]) -> None: ...
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[str, float]]]: ...
+
+
 class ExactIndex:
-    """Brute-force inner product over all vectors; removals compact lazily."""
+    """Brute-force inner product over all vectors.
+
+    Rows live in a buffer that grows by doubling, so adding one article's claims
+    does not copy the whole matrix; a removal compacts it at once (removals are rare).
+    """
 
     def __init__(self, dimension: int):
         self.dimension = dimension
-        self._vectors = np.zeros((0, dimension), dtype=np.float32)
+        self._buffer = np.zeros((0, dimension), dtype=np.float32)
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._lock = threading.RLock()
@@ -34,11 +51,15 @@ class ExactIndex:
             fresh = [i for i, id_ in enumerate(ids) if id_ not in self._row]
             if not fresh:
                 return
-            start = len(self._ids)
-            self._vectors = np.vstack([self._vectors, vectors[fresh]])
-            for offset, i in enumerate(fresh):
+            start, end = len(self._ids), len(self._ids) + len(fresh)
+            if end > len(self._buffer):
+                grown = np.zeros((max(end, 2 * len(self._buffer), 1024), self.dimension), dtype=np.float32)
+                grown[:start] = self._buffer[:start]
+                self._buffer = grown
+            self._buffer[start:end] = vectors[fresh]
+            for row, i in enumerate(fresh, start):
                 self._ids.append(ids[i])
-                self._row[ids[i]] = start + offset
+                self._row[ids[i]] = row
 
     def remove(self, ids: Sequence[str]) -> None:
         with self._lock:
@@ -46,7 +67,7 @@ class ExactIndex:
             if not gone:
                 return
             keep = [r for r in range(len(self._ids)) if r not in gone]
-            self._vectors = self._vectors[keep]
+            self._buffer = self._buffer[keep]
             self._ids = [self._ids[r] for r in keep]
             self._row = {id_: r for r, id_ in enumerate(self._ids)}
 
@@ -54,7 +75,7 @@ class ExactIndex:
         """For each query row, up to ``k`` ``(id, cosine)`` pairs, best first."""
         queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dimension)
         with self._lock:
-            vectors, ids = self._vectors, self._ids
+            vectors, ids = self._buffer[: len(self._ids)], self._ids
         if not ids or k <= 0:
             return [[] for _ in range(len(queries))]
         scores = queries @ vectors.T
@@ -65,3 +86,10 @@ class ExactIndex:
             cols = cols[np.argsort(-row[cols])]
             results.append([(ids[c], float(row[c])) for c in cols])
         return results
+
+    def chunks(self, size: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Everything held, ``size`` rows at a time: for moving into another index."""
+        with self._lock:
+            ids, vectors = list(self._ids), self._buffer[: len(self._ids)]
+        for start in range(0, len(ids), size):
+            yield ids[start : start + size], vectors[start : start + size]
