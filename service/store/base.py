@@ -53,6 +53,17 @@ class VectorBatch:
     watermark: int
 
 
+@dataclass
+class VectorState:
+    """The store's vector watermarks now: an index that has seen up to ``added`` and
+    ``removed`` of this ``store_id`` is current; ``count`` is how many claims there are."""
+
+    store_id: str
+    added: int
+    removed: int
+    count: int
+
+
 class Store(Protocol):
     schema_version: int
 
@@ -77,7 +88,8 @@ class Store(Protocol):
     def get_relation(self, relation_id: str) -> Relation | None: ...
     def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None: ...
 
-    def vectors_since(self, watermark: int) -> VectorBatch: ...
+    def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch: ...
+    def vector_state(self) -> VectorState: ...
     def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]: ...
     def source_stats(self) -> list[dict]: ...

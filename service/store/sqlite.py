@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import threading
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -22,7 +23,7 @@ import numpy as np
 import sqlite_utils
 
 from service.models import Claim, Conflict, Document, Facts, Relation
-from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch
+from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
 
 SCHEMA_VERSION = 1
 
@@ -155,6 +156,8 @@ class SQLiteStore:
         conn.executescript(_SCHEMA)
         with self._write():
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # Names this database, so a persisted vector index can tell it from a replaced one.
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
         stored = self.stored_schema_version()
         if stored > SCHEMA_VERSION:
             raise RuntimeError(f"{self.path} has schema version {stored}; this crossfact knows up to {SCHEMA_VERSION}")
@@ -341,14 +344,26 @@ class SQLiteStore:
 
     # -- vectors and search --------------------------------------------------------------
 
-    def vectors_since(self, watermark: int) -> VectorBatch:
+    def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch:
+        """Vectors after ``watermark``, oldest first; at most ``limit`` of them, so a
+        large corpus can be read in bounded chunks."""
         rows = self.db.conn.execute(
-            "SELECT seq, id, document_id, vector FROM claims WHERE seq > ? ORDER BY seq", (watermark,)
+            "SELECT seq, id, document_id, vector FROM claims WHERE seq > ? ORDER BY seq LIMIT ?",
+            (watermark, -1 if limit is None else limit),
         ).fetchall()
         if not rows:
             return VectorBatch([], [], np.zeros((0, 0), dtype=np.float32), watermark)
         vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
         return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
+
+    def vector_state(self) -> VectorState:
+        """Where the claims and the removal log stand now: what an index must have seen."""
+        conn = self.db.conn
+        store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
+        # AUTOINCREMENT's high-water marks never go back, even when the newest rows are deleted.
+        marks = dict(conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+        (count,) = conn.execute("SELECT COUNT(*) FROM claims").fetchone()
+        return VectorState(store_id, marks.get("claims", 0), marks.get("removed_claims", 0), count)
 
     def removed_since(self, watermark: int) -> tuple[list[str], int]:
         rows = self.db.conn.execute(
