@@ -60,6 +60,14 @@ class Encoder:
         return load_sentence_model(self.model_path)
 
     @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory already (readiness must not trigger a load)."""
+        try:
+            return (self.model_path or bundled_model_dir()) in _MODELS
+        except ModelMissing:
+            return False
+
+    @property
     def dimension(self) -> int:
         return int(self.model.get_sentence_embedding_dimension())
 

@@ -23,12 +23,12 @@ from service.config import Settings
 from service.corpus import CorpusIndex
 from service.match import find_candidates
 from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
-from service.relate import classify
+from service.relate import Relater
 from service.search import hybrid_search
 from service.store import DuplicateDocument, Store
 from service.text.clean import clean
 from service.text.facts import extract_claims
-from service.text.nlp import load_nlp
+from service.text.nlp import load_nlp, nlp_loaded
 from service.text.segment import segment
 
 
@@ -56,6 +56,10 @@ class Match:
     score: float
 
 
+class EmptyArticle(ValueError):
+    """Nothing is left of an article once markup and boilerplate are out."""
+
+
 def content_hash(cleaned_text: str) -> str:
     """Same words, same hash: case and whitespace do not make a new document."""
     normal = re.sub(r"\s+", " ", cleaned_text).strip().lower()
@@ -72,6 +76,7 @@ class Pipeline:
         self.store = store
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
         self.index = CorpusIndex(settings)
+        self.relater = Relater(settings)
         # Matching, relating and storing run one at a time per process, so two articles
         # ingested together still see each other's claims.
         self._commit_lock = threading.Lock()
@@ -85,6 +90,14 @@ class Pipeline:
         self.nlp
         self.encoder.model
         self.index.refresh(self.store)
+
+    def readiness(self) -> dict[str, bool]:
+        try:
+            store_ok = self.store.ping()
+        except Exception:  # an unreachable store is exactly what readiness reports
+            store_ok = False
+        return {"store": store_ok, "embedding_model": self.encoder.loaded,
+                "language_model": nlp_loaded(self.settings.spacy_model)}
 
     # -- stages without the corpus ---------------------------------------------------
 
@@ -108,6 +121,8 @@ class Pipeline:
 
     def ingest(self, article: Article) -> IngestResult:
         cleaned = clean(text=article.text, html=article.html)
+        if not cleaned.text.strip():
+            raise EmptyArticle("the article has no text once markup and boilerplate are removed")
         digest = content_hash(cleaned.text)
         existing = self.store.find_duplicate(article.url, digest)
         if existing is not None:
@@ -153,7 +168,7 @@ class Pipeline:
         """For each claim, the corpus claims it relates to, with the verdict for each pair."""
         candidates = find_candidates(claims, vectors, self.index, self.store.get_claims, self.settings)
         return [
-            [Match(c.claim, classify(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
+            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
             for claim, found in zip(claims, candidates)
         ]
 
@@ -167,11 +182,11 @@ class Pipeline:
         claim_a, vec_a = self.statement(a, a_published_at)
         claim_b, vec_b = self.statement(b, b_published_at)
         similarity = float(np.dot(vec_a, vec_b))
-        return claim_a, claim_b, similarity, classify(claim_a, claim_b, similarity)
+        return claim_a, claim_b, similarity, self.relater.relate(claim_a, claim_b, similarity)
 
     def search(self, query: str, limit: int) -> list[tuple[Claim, float]]:
         """Claims ranked by meaning and wording."""
         self.index.refresh(self.store)
-        ranked = hybrid_search(query, self.encoder.encode([query])[0], self.index, self.store, limit)
+        ranked = hybrid_search(query, self.encoder.encode, self.index, self.store, limit)
         claims = self.store.get_claims([cid for cid, _ in ranked])
         return [(claims[cid], score) for cid, score in ranked if cid in claims]

@@ -49,3 +49,15 @@ def seed_texts():
     """The three seed articles, by file name, in order."""
     names = sorted(n for n in os.listdir(SEEDS_DIR) if n.endswith(".txt"))
     return {n: open(os.path.join(SEEDS_DIR, n), encoding="utf-8").read() for n in names}
+
+
+@pytest.fixture
+def app(pipeline):
+    from service.api import create_app
+
+    return create_app(pipeline=pipeline)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

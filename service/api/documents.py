@@ -1,0 +1,102 @@
+"""/v1/documents: ingest, list, read and delete articles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from service.api.errors import ApiError
+from service.api.io import (
+    claim_json, document_json, not_found, page_json, pipeline, read_json, read_query, settings, too_long, validate,
+)
+from service.api.openapi import documented
+from service.api.schemas import (
+    BatchIn, BatchOut, ClaimPage, DocumentIn, DocumentOut, DocumentPage, DocumentsQuery, IngestOut, PageQuery,
+)
+from service.models import Article
+from service.pipeline import EmptyArticle
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.post("/documents")
+@documented("Ingest one article", body=DocumentIn, responses={201: IngestOut, 200: IngestOut}, tag="documents")
+def create_document():
+    result = _ingest(read_json(DocumentIn))
+    return jsonify(_ingest_json(result)), 200 if result.duplicate else 201
+
+
+@bp.post("/documents/batch")
+@documented("Ingest several articles; one result per item, in order", body=BatchIn, responses={200: BatchOut},
+            tag="documents")
+def create_documents():
+    batch = read_json(BatchIn)
+    limit = settings().max_batch_documents
+    if len(batch.documents) > limit:
+        raise ApiError(422, "Invalid request", f"a batch holds at most {limit} documents",
+                       [{"field": "documents", "message": f"at most {limit} items"}])
+    results = []
+    for i, raw in enumerate(batch.documents):
+        try:
+            result = _ingest(validate(DocumentIn, raw, prefix=f"documents.{i}."))
+        except ApiError as exc:
+            results.append({"status": exc.status, "problem": {
+                "type": "about:blank", "title": exc.title, "status": exc.status, "detail": exc.detail,
+                "errors": exc.errors}})
+            continue
+        results.append({"status": 200 if result.duplicate else 201, "result": _ingest_json(result)})
+    return jsonify({"data": results})
+
+
+@bp.get("/documents")
+@documented("List documents, newest first", query=DocumentsQuery, responses={200: DocumentPage}, tag="documents")
+def list_documents():
+    q = read_query(DocumentsQuery)
+    page = pipeline().store.list_documents(source=q.source, since=q.since, until=q.until, limit=q.limit,
+                                          cursor=q.cursor)
+    return jsonify(page_json(page, lambda d: document_json(d, with_text=False)))
+
+
+@bp.get("/documents/<document_id>")
+@documented("A document, with its cleaned text", responses={200: DocumentOut}, tag="documents")
+def get_document(document_id: str):
+    doc = pipeline().store.get_document(document_id)
+    if doc is None:
+        raise not_found("document", document_id)
+    return jsonify(document_json(doc))
+
+
+@bp.delete("/documents/<document_id>")
+@documented("Delete a document, its claims and their relations", responses={204: None}, tag="documents")
+def delete_document(document_id: str):
+    if not pipeline().store.delete_document(document_id):
+        raise not_found("document", document_id)
+    return "", 204
+
+
+@bp.get("/documents/<document_id>/claims")
+@documented("A document's claims, in reading order", query=PageQuery, responses={200: ClaimPage}, tag="documents")
+def document_claims(document_id: str):
+    q = read_query(PageQuery)
+    store = pipeline().store
+    if store.get_document(document_id) is None:
+        raise not_found("document", document_id)
+    return jsonify(page_json(store.document_claims(document_id, limit=q.limit, cursor=q.cursor), claim_json))
+
+
+def _ingest(item: DocumentIn):
+    # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
+    limit = settings().max_text_chars
+    if item.text is not None and len(item.text) > limit:
+        raise too_long("text", limit)
+    article = Article(text=item.text, html=item.html, url=item.url, title=item.title, source=item.source,
+                      published_at=item.published_at, metadata=item.metadata or {})
+    try:
+        return pipeline().ingest(article)
+    except EmptyArticle as exc:
+        field = "text" if item.text is not None else "html"
+        raise ApiError(422, "Invalid request", str(exc), [{"field": field, "message": str(exc)}]) from None
+
+
+def _ingest_json(result) -> dict:
+    return {**document_json(result.document), "claims": result.document.claims_count,
+            "relations": result.relations, "duplicate": result.duplicate}

@@ -1,0 +1,67 @@
+"""Errors, handled in one place: every failure leaves as application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from service.store import BadCursor
+
+log = logging.getLogger("crossfact.api")
+
+PROBLEM = "application/problem+json"
+
+
+class ApiError(Exception):
+    """An error a client caused (or must be told about), with its HTTP status."""
+
+    def __init__(self, status: int, title: str, detail: str, errors: list[dict] | None = None, headers=None):
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict] | None = None, headers=None):
+    slug = title.lower().replace(" ", "-")
+    body = {"type": f"https://crossfact.dev/problems/{slug}", "title": title, "status": status, "detail": detail,
+            "errors": errors or []}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    response.headers.update(headers or {})
+    return response
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
+    errors = [
+        {"field": prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else (prefix.rstrip(".") or "body"),
+         "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    return ApiError(422, "Invalid request", "some values are not valid; see errors", errors)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return problem(exc.status, exc.title, exc.detail, exc.errors, exc.headers)
+
+    @app.errorhandler(BadCursor)
+    def _bad_cursor(exc: BadCursor):
+        return problem(422, "Invalid request", str(exc), [{"field": "cursor", "message": str(exc)}])
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        headers = {}
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        return problem(exc.code or 500, exc.name, exc.description or exc.name, headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return problem(500, "Internal Server Error", "the server failed to handle this request; it has been logged")

@@ -1,0 +1,107 @@
+"""Reading requests and writing responses: validation in, plain JSON out.
+
+Views call ``read_json(Model)`` and ``read_query(Model)`` and get a validated model or
+a problem+json error; they hand models of ``service.models`` to the ``*_json``
+functions below, which decide what a client sees.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from flask import current_app, request
+from pydantic import BaseModel, ValidationError
+
+from service.api.errors import ApiError, validation_error
+from service.models import Claim, Document, Relation, Verdict
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def pipeline():
+    return current_app.extensions["crossfact.pipeline"]
+
+
+def settings():
+    return pipeline().settings
+
+
+def read_json(model: type[M]) -> M:
+    return validate(model, raw_json())
+
+
+def raw_json():
+    if not request.is_json:
+        raise ApiError(415, "Unsupported Media Type", "send the body as application/json")
+    data = request.get_data(cache=True)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "Bad Request", "the body is not valid UTF-8") from None
+    except RecursionError:
+        raise ApiError(400, "Bad Request", "the JSON body is nested too deeply") from None
+    except ValueError as exc:
+        raise ApiError(400, "Bad Request", f"the body is not valid JSON: {exc}") from None
+
+
+def validate(model: type[M], data, prefix: str = "") -> M:
+    if not isinstance(data, dict):
+        raise ApiError(422, "Invalid request", "the body must be a JSON object",
+                       [{"field": prefix.rstrip(".") or "body", "message": "must be a JSON object"}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, prefix) from None
+
+
+def read_query(model: type[M]) -> M:
+    return validate(model, {key: request.args.get(key) for key in request.args})
+
+
+def too_long(field: str, limit: int) -> ApiError:
+    return ApiError(422, "Invalid request", f"'{field}' is longer than {limit} characters",
+                    [{"field": field, "message": f"at most {limit} characters"}])
+
+
+def not_found(what: str, id_: str) -> ApiError:
+    return ApiError(404, "Not Found", f"no {what} with id {id_!r}")
+
+
+def document_json(doc: Document, with_text: bool = True) -> dict:
+    return {
+        "id": doc.id, "url": doc.url, "title": doc.title, "source": doc.source, "published_at": doc.published_at,
+        **({"text": doc.text} if with_text else {}),
+        "claims_count": doc.claims_count, "content_hash": doc.content_hash, "created_at": doc.created_at,
+        "metadata": doc.metadata or {},
+    }
+
+
+def claim_json(claim: Claim) -> dict:
+    return {
+        "id": claim.id, "document_id": claim.document_id, "source": claim.source, "text": claim.text,
+        "span": list(claim.span), "kind": claim.kind, "checkworthiness": round(float(claim.checkworthiness), 4),
+        "facts": claim.facts.to_dict(), "event_date": claim.event_date, "context": claim.context,
+    }
+
+
+def verdict_json(verdict: Verdict, similarity: float) -> dict:
+    return {
+        "kind": verdict.kind, "confidence": round(float(verdict.confidence), 4),
+        "similarity": round(float(similarity), 4),
+        "conflicts": [c.to_dict() for c in verdict.conflicts], "explanation": verdict.explanation,
+    }
+
+
+def relation_json(rel: Relation) -> dict:
+    return {
+        "id": rel.id, "kind": rel.kind, "confidence": round(float(rel.confidence), 4),
+        "similarity": round(float(rel.similarity), 4), "conflicts": [c.to_dict() for c in rel.conflicts],
+        "explanation": rel.explanation, "status": rel.status, "note": rel.note,
+        "claim_a": claim_json(rel.claim_a), "claim_b": claim_json(rel.claim_b),
+        "created_at": rel.created_at, "updated_at": rel.updated_at,
+    }
+
+
+def page_json(page, render) -> dict:
+    return {"data": [render(item) for item in page.items], "next_cursor": page.next_cursor}

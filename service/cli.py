@@ -1,0 +1,169 @@
+"""The ``crossfact`` command: the Python API (``service.pipeline``) from a shell.
+
+    crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH]
+    crossfact ingest PATH... [--source NAME] [--db PATH]
+    crossfact check TEXT [--db PATH]
+    crossfact compare A B
+    crossfact search QUERY [--limit N] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from service.config import Settings
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+                         help="SQLite file (default: $CROSSFACT_DB_PATH or the user data directory).")
+
+
+def _settings(db_path: str | None) -> Settings:
+    return Settings.from_env(db_path=db_path)
+
+
+def _pipeline(settings: Settings):
+    from service.pipeline import Pipeline
+    from service.store import open_store
+
+    return Pipeline(settings, open_store(settings))
+
+
+@click.group()
+@click.version_option(package_name="crossfact")
+def main():
+    """Cross-reference claims across news articles."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@db_option
+def serve(host: str, port: int, threads: int, db_path: str | None):
+    """Serve the HTTP API with waitress (a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    from service.api import create_app
+
+    settings = _settings(db_path)
+    pipeline = _pipeline(settings)
+    app = create_app(pipeline=pipeline)
+    # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
+    threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
+    click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="crossfact",
+                   max_request_body_size=settings.max_body_bytes + 1024)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--source", default=None, help="Source name for articles that do not name one.")
+@db_option
+def ingest(paths: tuple[str, ...], source: str | None, db_path: str | None):
+    """Ingest files and folders of .txt, .html and .json articles."""
+    from tqdm import tqdm
+
+    from service.pipeline import EmptyArticle
+
+    files = list(_article_files(paths))
+    pipeline = _pipeline(_settings(db_path))
+    totals = {"documents": 0, "duplicates": 0, "skipped": 0, "claims": 0,
+              "agreement": 0, "contradiction": 0, "related": 0}
+    for path in tqdm(files, desc="ingesting", unit="file", file=sys.stderr):
+        try:
+            articles = list(_read_articles(path, source))
+        except (ValueError, AttributeError) as exc:
+            tqdm.write(f"skipped {path}: {exc}", file=sys.stderr)
+            totals["skipped"] += 1
+            continue
+        for article in articles:
+            try:
+                result = pipeline.ingest(article)
+            except EmptyArticle:
+                totals["skipped"] += 1
+                continue
+            if result.duplicate:
+                totals["duplicates"] += 1
+                continue
+            totals["documents"] += 1
+            totals["claims"] += result.document.claims_count
+            for kind, n in result.relations.items():
+                totals[kind] += n
+    click.echo(json.dumps(totals))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--published-at", default=None, help="ISO date that relative dates anchor to.")
+@db_option
+def check(text: str, published_at: str | None, db_path: str | None):
+    """Segment TEXT into claims and match them against the corpus (stores nothing)."""
+    pipeline = _pipeline(_settings(db_path))
+    for claim, matches in pipeline.check(text, published_at):
+        click.echo(f"{claim.text}\n  kind={claim.kind} checkworthiness={claim.checkworthiness:.2f}")
+        for m in matches:
+            click.echo(f"  {m.verdict.kind:<13} {m.verdict.confidence:.2f}  [{m.claim.source}] {m.claim.text}")
+            click.echo(f"                {m.verdict.explanation}")
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+def compare(a: str, b: str):
+    """The relation between two statements A and B."""
+    pipeline = _pipeline(_settings(None).with_(db_path=":memory:"))
+    _, _, similarity, verdict = pipeline.compare(a, b)
+    click.echo(json.dumps({**verdict.to_dict(), "similarity": round(similarity, 4)}, indent=2))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500))
+@db_option
+def search(query: str, limit: int, db_path: str | None):
+    """Claims ranked by meaning and wording."""
+    pipeline = _pipeline(_settings(db_path))
+    for claim, score in pipeline.search(query, limit):
+        click.echo(f"{score:.4f}  [{claim.source}] {claim.text}")
+
+
+def _article_files(paths):
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        elif path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path
+        else:
+            raise click.BadParameter(f"{path}: not a .txt, .html or .json file", param_hint="PATHS")
+
+
+def _read_articles(path: Path, source: str | None):
+    """One article per .txt/.html file; a .json file holds one article object or a list of them."""
+    from service.models import Article
+
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    meta = {"path": os.fspath(path)}
+    if path.suffix.lower() == ".json":
+        data = json.loads(raw)
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                raise ValueError("a .json file holds an article object or a list of them")
+            yield Article(text=item.get("text"), html=item.get("html"), url=item.get("url"),
+                          title=item.get("title"), source=item.get("source", source),
+                          published_at=item.get("published_at"), metadata={**meta, **(item.get("metadata") or {})})
+    elif path.suffix.lower() in (".html", ".htm"):
+        yield Article(html=raw, source=source, metadata=meta)
+    else:
+        yield Article(text=raw, source=source, metadata=meta)
+
+
+if __name__ == "__main__":
+    main()
