@@ -1,26 +1,84 @@
-"""Clean: markup, entities and boilerplate out; plain text with its blocks."""
+"""Clean: markup, entities and boilerplate out; plain text with its blocks.
+
+HTML goes through trafilatura, which finds the article in the page and writes it as
+markdown. Text goes through ``service.text.markup``, which reads whatever tags and
+entities it still carries (often broken) into the same light markup. From there one
+path: tidy each line, split glued words, drop boilerplate and repeated passages, and
+lay the lines out as headings, paragraphs, list items and table rows.
+
+The cleaned text is the repaired text: every later span points into it.
+"""
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 
-from service.models import Block, CleanedText
+import trafilatura
 
-_TAG = re.compile(r"<[^>]*>")
+from service.models import Block, CleanedText
+from service.text.boilerplate import drop_boilerplate
+from service.text.layout import BULLET, Piece, lay_out
+from service.text.markup import to_light_markup
+from service.text.tidy import normalize_characters, tidy_line
+from service.text.wordsplit import repair_glued_words
+
+_HTML_DOCUMENT = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
+# A list item that a lost line break left at the end of the previous sentence:
+# "...into violence. - Neutral Mediation Facilitation:"
+_INLINE_BULLET = re.compile(r"(?<=[.!?])\s+[-•]\s+(?=[A-Z])")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!<>-])")
+_NOT_WORD = re.compile(r"\W+")
+_LIST_PREFIX = "- "
 
 
 def clean(text: str | None = None, html: str | None = None) -> CleanedText:
-    raw = html if html is not None else (text or "")
-    raw = _TAG.sub("\n", raw)
-    raw = htmllib.unescape(raw)
-    lines = [re.sub(r"\s+", " ", line).strip() for line in raw.splitlines()]
-    out, blocks, pos = [], [], 0
+    """The article in ``html`` (preferred) or ``text`` as clean plain text with its blocks."""
+    if html is None and text is not None and _HTML_DOCUMENT.match(text):
+        html, text = text, None
+    light = _html_to_light_markup(html) if html is not None else to_light_markup(text or "")
+    pieces, title = lay_out(_content_lines(light))
+    return _assemble(pieces, title)
+
+
+def _html_to_light_markup(html: str) -> str:
+    """The article's content as markdown; markup reading when trafilatura finds none."""
+    extracted = trafilatura.extract(
+        html, output_format="markdown", include_tables=True, include_comments=False, favor_recall=True
+    )
+    if not extracted:
+        return to_light_markup(html)
+    return _MARKDOWN_ESCAPE.sub(r"\1", extracted)
+
+
+def _content_lines(light: str) -> list[str]:
+    light = normalize_characters(_INLINE_BULLET.sub("\n- ", light))
+    lines = [repair_glued_words(tidy_line(line)) for line in light.split("\n")]
+    return _drop_repeats(drop_boilerplate([line for line in lines if _has_words(line)]))
+
+
+def _has_words(line: str) -> bool:
+    return any(ch.isalnum() for ch in line) or line.count("-") >= 2  # keep table separators
+
+
+def _drop_repeats(lines: list[str]) -> list[str]:
+    """A passage said twice (a pasted block, an author box in header and footer) once."""
+    seen, kept = set(), []
     for line in lines:
-        if not line:
+        key = _NOT_WORD.sub(" ", BULLET.sub("", line)).strip().lower()
+        if key and key in seen and "-" * 2 not in line:
             continue
-        kind = "list_item" if line.startswith(("- ", "• ")) else "paragraph"
-        blocks.append(Block(kind=kind, start=pos, end=pos + len(line)))
-        out.append(line)
-        pos += len(line) + 1
-    return CleanedText(text="\n".join(out), blocks=blocks)
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def _assemble(pieces: list[Piece], title: str | None) -> CleanedText:
+    """Join the pieces into one text, one per line, with list items bulleted."""
+    parts, blocks, pos = [], [], 0
+    for piece in pieces:
+        prefix = _LIST_PREFIX if piece.kind == "list_item" else ""
+        start = pos + len(prefix)
+        blocks.append(Block(kind=piece.kind, start=start, end=start + len(piece.text), context=piece.context))
+        parts.append(prefix + piece.text)
+        pos = start + len(piece.text) + 1
+    return CleanedText(text="\n".join(parts), blocks=blocks, title=title)
