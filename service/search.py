@@ -1,17 +1,56 @@
-"""Hybrid search: claims ranked by meaning (vectors) and wording (BM25), fused."""
+"""Hybrid search: claims ranked by meaning (vectors) and wording (BM25), fused.
+
+The two rankings fail differently: embeddings find paraphrases that share no words,
+BM25 finds rare names and numbers that a small embedding model blurs. Reciprocal
+rank fusion (Cormack et al. 2009) combines them by rank alone, so neither score
+scale has to be calibrated against the other; the lexical side gets a weight.
+The constants were tuned on CheckThat! 2022 task 2A train and reported on dev-test
+(docs/quality.md, bench/eval_checkthat.py).
+"""
 
 from __future__ import annotations
 
-RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+import re
+
+RRF_K = 60  # reciprocal rank fusion constant: damps the difference between ranks 1 and 2
+LEXICAL_WEIGHT = 1.0  # the BM25 ranking's share of the fused score, relative to the vectors'
+DEPTH = 100  # candidates taken from each ranking before fusing
+
+_URL = re.compile(r"\b(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_HASH = re.compile(r"(?<!\w)#(?=\w)")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 
 
-def hybrid_search(query: str, query_vector, index, store, limit: int) -> list[tuple[str, float]]:
-    """``(claim_id, score)`` best first: reciprocal rank fusion of both rankings."""
-    depth = max(limit * 4, 50)
-    by_meaning = [cid for cid, _ in index.search(query_vector.reshape(1, -1), depth)[0]]
+def normalise_query(text: str) -> str:
+    """What a query says, without the parts of posted text that only point elsewhere:
+    links and @handles go (with brackets they leave empty); a hashtag keeps its word."""
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _HASH.sub("", text)
+    text = _EMPTY_BRACKETS.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def hybrid_search(query: str, encode, index, store, limit: int) -> list[tuple[str, float]]:
+    """``(claim_id, score)`` best first for ``query``.
+
+    ``encode(texts) -> vectors`` embeds the query; ``index`` is the corpus's vector
+    index and ``store`` answers the BM25 side.
+    """
+    query = normalise_query(query)
+    if not query:
+        return []
+    depth = max(limit, DEPTH)
+    by_meaning = [cid for cid, _ in index.search(encode([query]), depth)[0]]
     by_wording = [cid for cid, _ in store.lexical_search(query, depth)]
+    return fuse([(by_meaning, 1.0), (by_wording, LEXICAL_WEIGHT)])[:limit]
+
+
+def fuse(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of ``(ranked ids, weight)`` lists, best first."""
     fused: dict[str, float] = {}
-    for ranking in (by_meaning, by_wording):
-        for rank, cid in enumerate(ranking):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(fused.items(), key=lambda kv: -kv[1])[:limit]
+    for ranking, weight in rankings:
+        for rank, id_ in enumerate(ranking, 1):
+            fused[id_] = fused.get(id_, 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda kv: -kv[1])
