@@ -13,6 +13,7 @@ import re
 from service.text.layout import BULLET, is_terminated
 
 _MAX_BOILERPLATE_WORDS = 60  # a longer paragraph is prose, whatever it mentions
+_MAX_MENU_ITEM_WORDS = 3
 
 _CALL_TO_ACTION = re.compile(
     r"""\b(?:
@@ -64,9 +65,10 @@ def is_boilerplate(line: str, authors: set[str] = frozenset()) -> bool:
 
 
 def _drop_navigation(lines: list[str]) -> list[str]:
-    """Bullets of short, unpunctuated items above the first paragraph are the site's menu."""
+    """Bullets above the article, unpunctuated and mostly a word or two, are the site's menu."""
     first_prose = next((i for i, line in enumerate(lines) if not BULLET.match(line)), len(lines))
-    menu = lines[:first_prose]
-    if len(menu) >= 2 and not any(is_terminated(BULLET.sub("", item)) for item in menu):
-        return lines[first_prose:]
-    return lines
+    items = [BULLET.sub("", line) for line in lines[:first_prose]]
+    if len(items) < 2 or first_prose == len(lines) or any(map(is_terminated, items)):
+        return lines
+    short = sum(len(item.split()) <= _MAX_MENU_ITEM_WORDS for item in items)
+    return lines[first_prose:] if short * 2 >= len(items) else lines
