@@ -1,6 +1,7 @@
 """The ``crossfact`` command: the Python API (``service.pipeline``) from a shell.
 
-    crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH]
+    crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--insecure]
+    crossfact keys create --scope read|write [--name NAME] [--db PATH]
     crossfact ingest PATH... [--source NAME] [--db PATH]
     crossfact check TEXT [--db PATH]
     crossfact compare A B
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import sys
@@ -46,21 +48,55 @@ def main():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@click.option("--insecure", is_flag=True, help="Serve a non-loopback host even though no API key exists.")
 @db_option
-def serve(host: str, port: int, threads: int, db_path: str | None):
+def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | None):
     """Serve the HTTP API with waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
-
     from service.api import create_app
+    from service.api.requestlog import configure_logging
+    from service.api.server import serve as serve_app
 
     settings = _settings(db_path)
     pipeline = _pipeline(settings)
+    if not _is_loopback(host) and not insecure and not pipeline.store.has_api_keys():
+        raise click.UsageError(
+            f"refusing to serve {host} with no API key: anyone who can reach it could read and write. "
+            "Create one with 'crossfact keys create --scope write', or pass --insecure."
+        )
+    configure_logging()
     app = create_app(pipeline=pipeline)
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="crossfact",
-                   max_request_body_size=settings.max_body_bytes + 1024)
+    serve_app(app, host=host, port=port, threads=threads, max_body_bytes=settings.max_body_bytes)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve anywhere
+
+
+@main.group()
+def keys():
+    """API keys: once one exists, every route but health, ready and openapi needs one."""
+
+
+@keys.command("create")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True,
+              help="read: GET routes, /v1/check and /v1/compare. write: everything.")
+@click.option("--name", default=None, help="Who or what the key is for.")
+@db_option
+def keys_create(scope: str, name: str | None, db_path: str | None):
+    """Create an API key; it is printed once, as the last word, and only its hash is stored."""
+    from service.api.auth import create_key
+    from service.store import open_store
+
+    key, record = create_key(open_store(_settings(db_path)), scope, name)
+    click.echo(f"created {scope} key {record.id}{f' ({name})' if name else ''}; it is not shown again: {key}")
 
 
 @main.command()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import analysis, claims, documents, meta
+from service.api.auth import register_auth
 from service.api.errors import register_error_handlers
+from service.api.requestlog import register_request_log
 from service.config import Settings
 from service.pipeline import Pipeline
 from service.store import open_store
@@ -23,4 +25,6 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     for module in (documents, claims, analysis, meta):
         app.register_blueprint(module.bp, url_prefix="/v1")
     register_error_handlers(app)
+    register_request_log(app)
+    register_auth(app)
     return app

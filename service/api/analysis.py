@@ -1,4 +1,4 @@
-"""/v1/check, /v1/compare, /v1/search: questions about text that store nothing."""
+"""/v1/check, /v1/compare, /v1/search: questions about text that store nothing, so a read key may ask them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ bp = Blueprint("analysis", __name__)
 
 @bp.post("/check")
 @documented("Segment a text and match its claims against the corpus (stores nothing)", body=CheckIn,
-            responses={200: CheckOut}, tag="analysis")
+            responses={200: CheckOut}, tag="analysis", scope="read")
 def check():
     body = read_json(CheckIn)
     if len(body.text) > settings().max_check_chars:
@@ -32,7 +32,8 @@ def check():
 
 
 @bp.post("/compare")
-@documented("The relation between two statements", body=CompareIn, responses={200: CompareOut}, tag="analysis")
+@documented("The relation between two statements (stores nothing)", body=CompareIn, responses={200: CompareOut},
+            tag="analysis", scope="read")
 def compare():
     body = read_json(CompareIn)
     limit = settings().max_check_chars

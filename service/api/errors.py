@@ -25,11 +25,14 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def problem(status: int, title: str, detail: str, errors: list[dict] | None = None, headers=None):
+def problem_body(status: int, title: str, detail: str, errors: list[dict] | None = None) -> dict:
     slug = title.lower().replace(" ", "-")
-    body = {"type": f"https://crossfact.dev/problems/{slug}", "title": title, "status": status, "detail": detail,
+    return {"type": f"https://crossfact.dev/problems/{slug}", "title": title, "status": status, "detail": detail,
             "errors": errors or []}
-    response = jsonify(body)
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict] | None = None, headers=None):
+    response = jsonify(problem_body(status, title, detail, errors))
     response.status_code = status
     response.mimetype = PROBLEM
     response.headers.update(headers or {})

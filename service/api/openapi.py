@@ -13,6 +13,7 @@ from flask import Flask
 from pydantic import BaseModel
 
 from service import __version__
+from service.api.auth import required_scope
 from service.api.schemas import Problem
 
 REF = "#/components/schemas/{model}"
@@ -28,12 +29,17 @@ ERROR_STATUSES = {
 
 
 def documented(summary: str, *, responses: dict[int, type[BaseModel] | None], body: type[BaseModel] | None = None,
-               query: type[BaseModel] | None = None, tag: str = "", public: bool = False):
-    """Attach OpenAPI documentation to a view; ``public`` views need no API key."""
+               query: type[BaseModel] | None = None, tag: str = "", public: bool = False,
+               scope: str | None = None):
+    """Attach OpenAPI documentation to a view.
+
+    ``public`` views need no API key. ``scope`` is the key scope the view needs
+    ("read" or "write"); left out, GET needs read and other methods need write.
+    """
 
     def attach(view):
         view.openapi = {"summary": summary, "responses": responses, "body": body, "query": query, "tag": tag,
-                        "public": public}
+                        "public": public, "scope": scope}
         return view
 
     return attach
@@ -50,7 +56,7 @@ def build_spec(app: Flask) -> dict:
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(rule, doc, schemas)
+            paths.setdefault(path, {})[method.lower()] = _operation(rule, method, doc, schemas)
     return {
         "openapi": "3.0.3",
         "info": {"title": "crossfact", "version": __version__,
@@ -64,7 +70,7 @@ def build_spec(app: Flask) -> dict:
     }
 
 
-def _operation(rule, doc: dict, schemas: dict) -> dict:
+def _operation(rule, method: str, doc: dict, schemas: dict) -> dict:
     op: dict = {"summary": doc["summary"], "operationId": rule.endpoint.replace(".", "_"),
                 "tags": [doc["tag"]] if doc["tag"] else []}
     params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}} for arg in rule.arguments]
@@ -86,6 +92,7 @@ def _operation(rule, doc: dict, schemas: dict) -> dict:
     op["responses"] = responses
     if not doc["public"]:
         op["security"] = [{"bearer": []}, {}]
+        op["x-required-scope"] = required_scope(doc, method)
     return op
 
 

@@ -64,10 +64,25 @@ class VectorState:
     count: int
 
 
+@dataclass
+class ApiKey:
+    """A stored API key: only the sha256 of the key itself is kept."""
+
+    id: int
+    key_hash: str
+    scope: str  # "read" or "write"; write keys may read too
+    name: str | None
+    created_at: str
+
+
 class Store(Protocol):
     schema_version: int
 
     def ping(self) -> bool: ...
+
+    def create_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey: ...
+    def find_api_key(self, key_hash: str) -> ApiKey | None: ...
+    def has_api_keys(self) -> bool: ...
 
     def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
     def add_document(

@@ -23,7 +23,7 @@ import numpy as np
 import sqlite_utils
 
 from service.models import Claim, Conflict, Document, Facts, Relation
-from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.base import ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
 
 SCHEMA_VERSION = 1
 
@@ -99,6 +99,13 @@ CREATE TRIGGER IF NOT EXISTS claims_fts_delete AFTER DELETE ON claims BEGIN
     INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.seq, old.text);
     INSERT INTO removed_claims(claim_id) VALUES (old.id);
 END;
+CREATE TABLE IF NOT EXISTS api_keys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key_hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    name TEXT,
+    created_at TEXT NOT NULL
+);
 """
 
 _CLAIM_COLUMNS = (
@@ -167,6 +174,27 @@ class SQLiteStore:
 
     def stored_schema_version(self) -> int:
         return int(self.db.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+    # -- API keys ------------------------------------------------------------------------
+
+    def create_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey:
+        created = now_iso()
+        with self._write() as conn:
+            key_id = conn.execute(
+                "INSERT INTO api_keys (key_hash, scope, name, created_at) VALUES (?,?,?,?)",
+                (key_hash, scope, name, created),
+            ).lastrowid
+        return ApiKey(id=key_id, key_hash=key_hash, scope=scope, name=name, created_at=created)
+
+    def find_api_key(self, key_hash: str) -> ApiKey | None:
+        row = self.db.conn.execute(
+            "SELECT id, key_hash, scope, name, created_at FROM api_keys WHERE key_hash = ?", (key_hash,)
+        ).fetchone()
+        return ApiKey(*row) if row else None
+
+    def has_api_keys(self) -> bool:
+        # Cheap enough for every request, so keys made by the CLI count at once.
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys)").fetchone()[0] == 1
 
     # -- documents ---------------------------------------------------------------------
 
