@@ -131,12 +131,10 @@ def _classify(lines: list[str]) -> list[Piece]:
 
 
 def _is_table_line(line: str, previous: str, following: str) -> bool:
-    """A row has two cells or more, and a neighbouring row or a header separator below it."""
+    """A row has two cells or more, and a neighbouring row or header separator."""
     if len([c for c in _table_cells(line) if c]) < 2:
         return False
-    return bool(_TABLE_SEPARATOR.match(following)) or any(
-        len(_table_cells(n)) >= 2 and not _TABLE_SEPARATOR.match(n) for n in (previous, following) if "|" in n
-    )
+    return any(len(_table_cells(n)) >= 2 for n in (previous, following) if "|" in n)
 
 
 def _mark_unbulleted_lists(pieces: list[Piece]) -> list[Piece]:
