@@ -1,9 +1,24 @@
-"""Match: for each new claim, the nearest claims of other documents, re-scored."""
+"""Match: for each new claim, the nearest claims of other documents, re-scored.
+
+The vector index finds claims that mean something close; the re-score then rewards
+what a fact-checker would look for first: shared wording, the same named actors and
+places, the same figures. Three settings draw the lines (docs/quality.md):
+
+- ``match_min_similarity``: cosine below which a stored claim is never a candidate;
+- ``relate_min_score``: re-scored candidates below this are not related at all;
+- ``match_top_k``: how many candidates each new claim keeps, best first.
+"""
 
 from __future__ import annotations
 
 from embeddings.similarity import lexical_similarity
 from service.models import Candidate, Claim
+
+# Weights of the re-score; they sum to 1 so the score stays on the cosine's 0..1 scale.
+W_SIMILARITY = 0.6
+W_LEXICAL = 0.2
+W_ENTITIES = 0.15
+W_NUMBERS = 0.05
 
 
 def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) -> list[list[Candidate]]:
@@ -13,6 +28,7 @@ def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) 
     """
     if not claims or not len(index):
         return [[] for _ in claims]
+    # Ask for more than top_k: same-document and same-source hits are dropped below.
     hits = index.search(vectors, settings.match_top_k * 3)
     wanted = {cid for row in hits for cid, sim in row if sim >= settings.match_min_similarity}
     stored = load_claims(list(wanted))
@@ -21,13 +37,47 @@ def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) 
         found = []
         for cid, sim in row:
             other = stored.get(cid)
-            if other is None or sim < settings.match_min_similarity or other.document_id == claim.document_id:
+            if other is None or sim < settings.match_min_similarity or not _may_relate(claim, other, settings):
                 continue
-            if not settings.allow_same_source and claim.source and other.source == claim.source:
-                continue
-            score = 0.7 * sim + 0.3 * lexical_similarity(claim.text, other.text)
+            score = rescore(claim, other, sim)
             if score >= settings.relate_min_score:
                 found.append(Candidate(claim=other, similarity=sim, score=score))
         found.sort(key=lambda c: -c.score)
         out.append(found[: settings.match_top_k])
     return out
+
+
+def rescore(a: Claim, b: Claim, similarity: float) -> float:
+    """The cosine, blended with wording, entity and figure overlap (all 0..1)."""
+    return (
+        W_SIMILARITY * similarity
+        + W_LEXICAL * lexical_similarity(a.text, b.text)
+        + W_ENTITIES * entity_overlap(a, b)
+        + W_NUMBERS * number_overlap(a, b)
+    )
+
+
+def entity_overlap(a: Claim, b: Claim) -> float:
+    """Share of the fewer-named claim's entities that the other names too (by canonical name)."""
+    ea, eb = _names(a), _names(b)
+    if not ea or not eb:
+        return 0.0
+    shared = sum(1 for x in ea if any(x == y or x in y or y in x for y in eb))
+    return shared / min(len(ea), len(eb))
+
+
+def number_overlap(a: Claim, b: Claim) -> float:
+    """1 when the claims share a figure, 0 otherwise: a shared figure is a strong cue."""
+    va = {q.low for q in a.facts.quantities if q.low is not None}
+    vb = {q.low for q in b.facts.quantities if q.low is not None}
+    return 1.0 if va & vb else 0.0
+
+
+def _names(claim: Claim) -> set[str]:
+    return {(e.canonical or e.text).lower() for e in claim.facts.entities}
+
+
+def _may_relate(claim: Claim, other: Claim, settings) -> bool:
+    if other.document_id == claim.document_id:
+        return False
+    return settings.allow_same_source or not claim.source or other.source != claim.source

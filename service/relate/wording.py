@@ -1,0 +1,85 @@
+"""The words of a claim as written, so conflicts can quote the values they compare.
+
+A conflict's ``a`` and ``b`` are what each source wrote ("resisting calls for an
+immediate ceasefire"), not lemmas: a fact-checker reads them next to the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.relate.lexicon import NEGATION_CUES, same_word
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+_MAX_WORDS = 10
+_FILLER = frozenset("more than over about nearly almost around at least some of the a an up to".split())
+
+
+def words(text: str) -> list[re.Match]:
+    return list(_WORD.finditer(text))
+
+
+def snippet(text: str, keys: list[str]) -> str:
+    """The shortest stretch of ``text`` that holds every key word (matched by stem).
+
+    Keys not found are skipped; with none found the text itself is returned, cut to a
+    readable length.
+    """
+    tokens = words(text)
+    found = []
+    for key in keys:
+        hit = next((t for t in tokens if _matches(t.group(), key)), None)
+        if hit is not None:
+            found.append(hit)
+    if not found:
+        return _cut(text, tokens)
+    start = min(t.start() for t in found)
+    end = max(t.end() for t in found)
+    piece = text[start:end]
+    if len(piece.split()) > _MAX_WORDS:
+        return _cut(text[start:], words(text[start:]))
+    return piece
+
+
+def written_as(text: str, lemma: str, other: str) -> str:
+    """How ``text`` writes ``lemma``; for an irregular form ("fell" for "fall") that no
+    stem finds, the first word of ``text`` that ``other`` does not have."""
+    hit = next((t.group() for t in words(text) if _matches(t.group(), lemma)), None)
+    if hit is not None:
+        return hit
+    theirs = {t.group().lower() for t in words(other)}
+    return next((t.group() for t in words(text) if t.group().lower() not in theirs), lemma)
+
+
+def negated_phrase(text: str, cues: list[str]) -> str:
+    """The negation and the few words it governs: "no casualties", "denies firing"."""
+    tokens = words(text)
+    cue_set = {c.lower() for c in cues} or set(NEGATION_CUES)
+    for i, token in enumerate(tokens):
+        if token.group().lower() in cue_set or token.group().lower().endswith("n't"):
+            stop = tokens[min(i + 3, len(tokens) - 1)]
+            return text[token.start() : stop.end()]
+    return _cut(text, tokens)
+
+
+def counted_after(text: str, value_text: str) -> str:
+    """The word a figure counts, read after it: "44 Palestinians killed" -> "Palestinians"."""
+    at = text.find(value_text) if value_text else -1
+    if at < 0:
+        return ""
+    for token in words(text[at + len(value_text) :])[:3]:
+        word = token.group()
+        if word.lower() not in _FILLER and not word[0].isdigit():
+            return word
+    return ""
+
+
+def _matches(word: str, key: str) -> bool:
+    word = word.lower().strip("'’")
+    return same_word(word, key) or (len(key) >= 3 and word.startswith(key[:-1]) and len(word) <= len(key) + 4)
+
+
+def _cut(text: str, tokens: list[re.Match]) -> str:
+    if len(tokens) <= _MAX_WORDS:
+        return text.strip()
+    return text[: tokens[_MAX_WORDS - 1].end()].strip() + "…"
