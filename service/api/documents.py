@@ -37,7 +37,8 @@ def create_documents():
     results = []
     for i, raw in enumerate(batch.documents):
         try:
-            result = _ingest(validate(DocumentIn, raw, prefix=f"documents.{i}."))
+            prefix = f"documents.{i}."
+            result = _ingest(validate(DocumentIn, raw, prefix=prefix), prefix)
         except ApiError as exc:
             results.append({"status": exc.status, "problem": {
                 "type": "about:blank", "title": exc.title, "status": exc.status, "detail": exc.detail,
@@ -83,17 +84,18 @@ def document_claims(document_id: str):
     return jsonify(page_json(store.document_claims(document_id, limit=q.limit, cursor=q.cursor), claim_json))
 
 
-def _ingest(item: DocumentIn):
+def _ingest(item: DocumentIn, prefix: str = ""):
+    """Ingest one validated item; ``prefix`` names its place in a batch in error fields."""
     # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
     limit = settings().max_text_chars
     if item.text is not None and len(item.text) > limit:
-        raise too_long("text", limit)
+        raise too_long(prefix + "text", limit)
     article = Article(text=item.text, html=item.html, url=item.url, title=item.title, source=item.source,
                       published_at=item.published_at, metadata=item.metadata or {})
     try:
         return pipeline().ingest(article)
     except EmptyArticle as exc:
-        field = "text" if item.text is not None else "html"
+        field = prefix + ("text" if item.text is not None else "html")
         raise ApiError(422, "Invalid request", str(exc), [{"field": field, "message": str(exc)}]) from None
 
 
