@@ -56,8 +56,17 @@ def test_closing_tag_glued_to_next_heading_splits_the_line():
     ]
 
 
-def test_a_comparison_is_not_a_tag():
-    assert to_light_markup("the effect was significant (p > 0.05)").strip() == "the effect was significant (p > 0.05)"
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("the effect was significant (p > 0.05)", "the effect was significant (p > 0.05)"),
+        ("glucose fell (P < .01)", "glucose fell (P < .01)"),
+        ("the index <.DJI> rose", "the index .DJI rose"),
+        ("the bond <US30YT=RR> slid", "the bond US30YT=RR slid"),
+    ],
+)
+def test_comparisons_and_codes_are_not_tags(raw, expected):
+    assert to_light_markup(raw).strip() == expected
 
 
 @pytest.mark.parametrize(
@@ -293,7 +302,7 @@ def test_glued_words_are_split(glued, repaired):
 @pytest.mark.parametrize(
     "word",
     ["Israel", "Hezbollah", "ceasefire", "Netanyahu", "Sinwar", "Araghchi", "counterstrikes",
-     "well-known", "Israel-Hamas", "de-escalate", "AiBot", "NATO", "Theodora", "subregions"],
+     "well-known", "Israel-Hamas", "de-escalate", "AiBot", "NATO", "Theodora", "subregions", "Nikia", "Badat"],
 )
 def test_real_words_and_names_are_never_split(word):
     assert repair_glued_words(word) == word

@@ -36,6 +36,9 @@ _TAG_NAMES = sorted(
     reverse=True,  # longest first, so "strong" is not read as "s" + "trong"
 )
 _NAME = "(?i:" + "|".join(_TAG_NAMES) + ")"
+# Glued to a capital only as written in HTML, lowercase and longer than a letter:
+# "< / ulToward" is a tag, "<US30YT=RR>" (a Reuters ticker) is not.
+_LOWER_NAME = "(?:" + "|".join(n for n in _TAG_NAMES if len(n) > 1) + ")"
 
 # One alternation, tried left to right at each position:
 #   full     <td>, < / td >, <td class="x">, <br/>, <\/P> (slashes unescaped beforehand)
@@ -45,7 +48,7 @@ _NAME = "(?i:" + "|".join(_TAG_NAMES) + ")"
 _TAG = re.compile(
     rf"""
     <\s*(?P<full_close>/)?\s*(?P<full>{_NAME})(?![A-Za-z0-9])[^<>]*>
-  | <\s*(?P<glued_close>/)?\s*(?P<glued>{_NAME})(?=[A-Z]|\s*$)
+  | <\s*(?P<glued_close>/)?\s*(?P<glued>{_LOWER_NAME})(?=[A-Z]|\s*$)
   | (?<![\w<])(?P<tail_close>/)?(?P<tail>{_NAME})\s*\\?"?\s*/?\s*>(?!\s*\d)
   | (?<![\w<])(?P<orphan>{_NAME})\s+(?=<\s*/?\s*{_NAME}(?![a-z]))
     """,
@@ -63,7 +66,8 @@ _AMP_CHAIN = re.compile(r"&(?:amp;)+", re.I)
 # "a mpa mpa amp amp&/amp;/amp;". Only runs over these letters and separators, and
 # only when they carry entity punctuation (see _is_entity_debris).
 _ENTITY_DEBRIS = re.compile(r"(?<!\w)(?:[ampnbs]+[&;/ ]+|[&;/]+ *)+")
-_STRAY_ANGLE = re.compile(r"\s*[<>](?!\s*[=\d])\s*")
+_BRACKETED_CODE = re.compile(r"<([^<>\s]{1,30})>")  # "<.DJI>", "<EUR=>": codes, not tags
+_STRAY_ANGLE = re.compile(r"\s*[<>](?!\s*[=\d.$€£+-])\s*")  # "P < .01", "> $5" are comparisons
 
 
 def to_light_markup(raw: str) -> str:
@@ -72,7 +76,7 @@ def to_light_markup(raw: str) -> str:
     text = _DROP_WITH_CONTENT.sub(" ", text)
     text = _ESCAPED_SLASH.sub("</", text).replace('\\"', '"')
     text = _TAG.sub(_TagReader(), text)
-    text = decode_entities(text)
+    text = _BRACKETED_CODE.sub(r"\1", decode_entities(text))
     return _STRAY_ANGLE.sub(_keep_one_space, text)
 
 

@@ -5,8 +5,9 @@ the glued form is not an English word at all, one half is a function word
 ("and", "from", "a", "to"...) and the other half a common word. Requiring a function
 word is what keeps names and rare words whole: "Sinwar" could be "Sin" + "war" and
 "counterstrikes" "counter" + "strikes", but neither half is a function word, so
-neither is touched. A capitalised token is only split as name + function word
-("Iranand"), never the other way round ("Theodora" stays).
+neither is touched. A capitalised token is only split as name + a function word of
+three letters or more ("Iranand"), never the other way round ("Theodora" stays),
+since names ending in "a" or "at" are common ("Nikia", "Badat").
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ FUNCTION_WORDS = frozenset(
 UNKNOWN_BELOW = 1.0  # zipf frequency under which a token is not an English word
 KNOWN_FROM = 3.0  # zipf frequency from which the content half counts as a common word
 _MIN_CONTENT_LETTERS = 3
+_MIN_NAME_TAIL_LETTERS = 3
 
 _GLUED_CANDIDATE = re.compile(r"(?<![\w'’-])[A-Za-z]{4,}(?![\w'’-])")
 
@@ -45,8 +47,8 @@ def split_glued(word: str) -> str:
     best = None
     for cut in range(1, len(word)):
         left, right = lower[:cut], lower[cut:]
-        if capitalised and left in FUNCTION_WORDS:
-            continue
+        if capitalised and (left in FUNCTION_WORDS or len(right) < _MIN_NAME_TAIL_LETTERS):
+            continue  # names end in "a" or "at" often enough ("Nikia", "Badat")
         score = _split_score(left, right)
         if score and (best is None or score > best[0]):
             best = (score, cut)
