@@ -9,6 +9,8 @@ reading where the structured checks have none (``Relater``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from service.models import Claim, Conflict, Verdict
 from service.relate import conflicts as opposition
 from service.relate import explain, slots
@@ -80,8 +82,7 @@ def combine(verdict: Verdict, event: EventMatch, nli: NLIScores, a: Claim, b: Cl
     and a confident contradiction reading keeps a pair from being called an agreement.
     """
     if verdict.kind == "contradiction":
-        verdict.confidence = _clip((verdict.confidence + nli.contradiction) / 2 + 0.1)
-        return verdict
+        return replace(verdict, confidence=_clip((verdict.confidence + nli.contradiction) / 2 + 0.1))
     if nli.contradiction >= NLI_MIN_PROBABILITY and (event.same or event.overlap > 0):
         conflict = Conflict("other", snippet(a.text, []), snippet(b.text, []), "the NLI model's reading")
         return Verdict("contradiction", _clip(nli.contradiction), explain.nli("contradictory", nli.contradiction),
@@ -89,7 +90,7 @@ def combine(verdict: Verdict, event: EventMatch, nli: NLIScores, a: Claim, b: Cl
     if verdict.kind == "related" and event.same and nli.entailment >= NLI_MIN_PROBABILITY:
         return Verdict("agreement", _clip(nli.entailment), explain.nli("the same fact", nli.entailment))
     if verdict.kind == "agreement":
-        verdict.confidence = _clip((verdict.confidence + nli.entailment) / 2)
+        return replace(verdict, confidence=_clip((verdict.confidence + nli.entailment) / 2))
     return verdict
 
 
@@ -109,7 +110,7 @@ class Relater:
 def _agrees(a: Claim, b: Claim, event: EventMatch, similarity: float, t: Thresholds) -> bool:
     if opposition.polarity(a) != opposition.polarity(b):
         return False
-    if antonym_pair(set(a.facts.lemmas), set(b.facts.lemmas)) is not None:
+    if antonym_pair(opposition.vocabulary(a), opposition.vocabulary(b)) is not None:
         return False
     return similarity >= t.agree_similarity or (
         event.overlap >= t.agree_overlap and similarity >= t.agree_overlap_similarity

@@ -16,7 +16,7 @@ from service.relate.lexicon import (
     antonym_pair,
     same_word,
 )
-from service.relate.wording import negated_phrase, snippet, written_as
+from service.relate.wording import negated_phrase, snippet, words, written_as
 
 
 def polarity(claim: Claim) -> str:
@@ -47,11 +47,17 @@ def _polar_phrase(claim: Claim, pol: str, shared: list[str]) -> str:
 
 def antonym_conflicts(a: Claim, b: Claim, shared: list[str]) -> list[Conflict]:
     """One claim says the opposite word of the other ("rose" vs "fell")."""
-    pair = antonym_pair(set(a.facts.lemmas), set(b.facts.lemmas))
+    pair = antonym_pair(vocabulary(a), vocabulary(b))
     if pair is None:
         return []
     about = " ".join(w for w in shared[:3] if w not in pair)
     return [Conflict("antonym", written_as(a.text, pair[0], b.text), written_as(b.text, pair[1], a.text), about)]
+
+
+def vocabulary(claim: Claim) -> set[str]:
+    """Lemmas and the words as written: adjectives ("empty", "full") that the facts
+    leave out of the lemmas still oppose each other."""
+    return set(claim.facts.lemmas) | {w.group().lower() for w in words(claim.text)}
 
 
 def outcome_conflicts(a: Claim, b: Claim) -> list[Conflict]:

@@ -32,6 +32,9 @@ ANTONYMS = (
     ("allow", "ban"), ("allow", "forbid"), ("legal", "illegal"), ("guilty", "innocent"),
     ("acquit", "convict"), ("victory", "defeat"), ("up", "down"), ("inside", "outside"),
     ("wet", "dry"), ("black", "white"), ("young", "old"), ("fast", "slow"),
+    ("near", "far"), ("hit", "miss"), ("gather", "scatter"), ("sit", "lie"), ("same", "different"),
+    ("happy", "sad"), ("clean", "dirty"), ("light", "dark"), ("before", "after"),
+    ("with", "without"), ("always", "never"), ("present", "absent"),
 )
 
 # What an outcome can be: something reached, or something refused, failed or broken off.

@@ -198,7 +198,7 @@ def actor_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     fa, fb = a.facts, b.facts
     if not (fa.predicate and fb.predicate and same_word(fa.predicate, fb.predicate)):
         return []
-    sa, sb, oa, ob = (_name(a, x) for x in (fa.subject, fb.subject, fa.object, fb.object))
+    sa, sb, oa, ob = (_name(a, fa.subject), _name(b, fb.subject), _name(a, fa.object), _name(b, fb.object))
     if sa and sb and oa and ob and same_actor(sa, ob) and same_actor(oa, sb) and not same_actor(sa, sb):
         return [Conflict("actor", f"{fa.subject} {fa.predicate} {fa.object}", f"{fb.subject} {fb.predicate} {fb.object}",
                          f"who {fa.predicate} whom")]
@@ -208,13 +208,17 @@ def actor_conflicts(a: Claim, b: Claim) -> list[Conflict]:
 
 
 def _name(claim: Claim, phrase: str | None) -> str:
-    """A role filler by its canonical name when it names an entity of the claim."""
+    """A role filler by its canonical name, when it names an actor entity of the claim.
+
+    Common nouns are not actors here: "the boys" and "the kids" may well be the same
+    people, while "Hamas" and "Hezbollah" are not.
+    """
     if not phrase:
         return ""
     for entity in claim.facts.entities:
-        if entity.text and (entity.text in phrase or phrase in entity.text):
+        if entity.label in ACTOR_LABELS and entity.text and (entity.text in phrase or phrase in entity.text):
             return (entity.canonical or entity.text).lower()
-    return phrase.lower()
+    return ""
 
 
 def same_actor(x: str, y: str) -> bool:
