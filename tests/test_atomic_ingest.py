@@ -8,49 +8,18 @@ relation points at a missing claim, and which a restarted server serves.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 
 import pytest
 import requests
 
+from db_checks import check_consistent
 from live_server import LiveServer
 from public_data import synthetic_documents
 
 A = "The city council approved a budget of 40 million dollars on Monday, officials said."
 B = "Officials said the city council passed a 40 million dollar budget on Monday."
-
-
-def check_consistent(db_path) -> dict:
-    """Every invariant an interrupted ingest could break; returns counts for the caller."""
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.execute("INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')")
-        mismatched = conn.execute(
-            "SELECT d.id, d.claims_count, COUNT(c.id) FROM documents d LEFT JOIN claims c ON c.document_id = d.id "
-            "GROUP BY d.id HAVING d.claims_count != COUNT(c.id)"
-        ).fetchall()
-        assert mismatched == []
-        dangling = conn.execute(
-            "SELECT COUNT(*) FROM relations r WHERE NOT EXISTS (SELECT 1 FROM claims WHERE id = r.claim_a) "
-            "OR NOT EXISTS (SELECT 1 FROM claims WHERE id = r.claim_b)"
-        ).fetchone()[0]
-        assert dangling == 0
-        orphans = conn.execute(
-            "SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = c.document_id)"
-        ).fetchone()[0]
-        assert orphans == 0
-        return {
-            "documents": conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
-            "claims": conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
-            "relations": conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0],
-            "urls": {row[0] for row in conn.execute("SELECT url FROM documents")},
-        }
-    finally:
-        conn.close()
 
 
 def test_a_failure_inside_the_transaction_leaves_nothing(client, store, settings):
