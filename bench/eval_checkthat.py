@@ -154,7 +154,7 @@ def tune(split, queries, qrels, encoder, index, store, owner) -> None:
     legs = []
     for qid, text, vector in zip(queries, texts, vectors):
         meaning = [cid for cid, _ in index.search(vector[None], search.DEPTH)[0]]
-        wording = [cid for cid, _ in store.lexical_search(text, search.DEPTH)]
+        wording = [cid for cid, _ in store.lexical_search(search.lexical_query(text), search.DEPTH)]
         legs.append((qid, meaning, wording))
     print(f"| RRF k | lexical weight | MAP@5 on {split} |\n|---|---|---|")
     for k in (10, 30, 60):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 RRF_K = 60  # reciprocal rank fusion constant: damps the difference between ranks 1 and 2
 LEXICAL_WEIGHT = 1.0  # the BM25 ranking's share of the fused score, relative to the vectors'
 DEPTH = 100  # candidates taken from each ranking before fusing
@@ -32,6 +34,17 @@ def normalise_query(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def lexical_query(query: str) -> str:
+    """The query's words worth matching: stop words out, each word once.
+
+    A stop word matches most of the corpus, and BM25 must score every claim a query
+    term matches: at 10k claims "the" alone costs 50 ms, the rest of a query 1 ms.
+    """
+    words = re.findall(r"\w+", query.lower())
+    kept = (w for w in words if w not in STOP_WORDS and (len(w) > 1 or w.isdigit()))
+    return " ".join(dict.fromkeys(kept))
+
+
 def hybrid_search(query: str, encode, index, store, limit: int) -> list[tuple[str, float]]:
     """``(claim_id, score)`` best first for ``query``.
 
@@ -43,7 +56,7 @@ def hybrid_search(query: str, encode, index, store, limit: int) -> list[tuple[st
         return []
     depth = max(limit, DEPTH)
     by_meaning = [cid for cid, _ in index.search(encode([query]), depth)[0]]
-    by_wording = [cid for cid, _ in store.lexical_search(query, depth)]
+    by_wording = [cid for cid, _ in store.lexical_search(lexical_query(query), depth)]
     return fuse([(by_meaning, 1.0), (by_wording, LEXICAL_WEIGHT)])[:limit]
 
 

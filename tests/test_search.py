@@ -7,7 +7,7 @@ import pytest
 
 from embeddings.index import ExactIndex
 from service.models import Claim, Document
-from service.search import fuse, hybrid_search, normalise_query
+from service.search import fuse, hybrid_search, lexical_query, normalise_query
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,8 @@ def test_pipeline_search_returns_claims_with_scores(pipeline, encoder):
     results = pipeline.search("flooding in the capital", 5)
     assert results[0][0].id == "clm_p1" and results[0][0].text == SENTENCES[1]
     assert np.isfinite(results[0][1])
+
+
+def test_lexical_query_keeps_the_words_worth_matching():
+    assert lexical_query("The 2 men AND the women said it's 4 o'clock") == "2 men women said 4 clock"
+    assert lexical_query("the of and") == ""

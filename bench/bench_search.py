@@ -1,0 +1,180 @@
+"""/v1/search and /v1/check latency, and the server's memory, at 10k to 1M claims.
+
+For each size, a store is filled once (cached in bench/out/) with real news sentences
+(MSRP) repeated as claim texts and synthetic unit vectors (bench/synthetic.py) as
+their embeddings: encoding a million sentences would take hours here. The vector
+index is built, and above ``exact_index_max`` snapshotted, while filling. Then the
+bench starts a real server (``crossfact serve``, waitress) on 127.0.0.1, waits for
+its first answered search, sends queries one at a time over one keep-alive
+connection (STS-benchmark dev sentences, not in the corpus), and reads the server's
+resident memory from /proc.
+
+    python bench/bench_search.py --sizes 10000,100000
+    python bench/bench_search.py --sizes 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import datetime, timezone
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from articles import public_sentences  # noqa: E402
+from synthetic import clustered_unit_vectors  # noqa: E402
+
+from service.config import Settings  # noqa: E402
+from service.corpus import CorpusIndex  # noqa: E402
+from service.models import Claim, Document  # noqa: E402
+from service.store import SQLiteStore  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data")
+OUT = os.path.join(HERE, "out")
+CLAIMS_PER_DOCUMENT = 1000
+
+
+def fill(size: int, data: str) -> str:
+    """The path of a store with ``size`` claims and its index snapshot, made if missing."""
+    path = os.path.join(OUT, f"search-{size}.db")
+    if os.path.exists(path) and SQLiteStore(path).vector_state().count == size:
+        return path
+    os.makedirs(OUT, exist_ok=True)
+    for leftover in (path, path + "-wal", path + "-shm"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    shutil.rmtree(path + ".index", ignore_errors=True)
+    started = time.perf_counter()
+    texts = public_sentences(data)
+    store = SQLiteStore(path)
+    n = 0
+    for block in clustered_unit_vectors(size, chunk=CLAIMS_PER_DOCUMENT):
+        claims = [Claim(text=texts[(n + i) % len(texts)], span=(0, 0), id=f"clm_{n + i}") for i in range(len(block))]
+        document = Document(id=f"doc_{n}", text=f"synthetic document {n}", content_hash=f"synthetic-{n}",
+                            source=f"source-{n // CLAIMS_PER_DOCUMENT % 10}")
+        store.add_document(document, claims, block, [])
+        n += len(block)
+    filled = time.perf_counter() - started
+    CorpusIndex(Settings.from_env(db_path=path)).refresh(store)
+    print(f"  filled {size} claims in {filled:.0f} s, indexed in {time.perf_counter() - started - filled:.0f} s")
+    return path
+
+
+def sts_dev(data: str) -> list[tuple[str, str]]:
+    with open(os.path.join(data, "stsbenchmark", "sts-dev.csv"), encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 7]
+    return [(r[5], r[6]) for r in rows]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``crossfact serve`` in a child process, and one keep-alive connection to it."""
+
+    def __init__(self, db_path: str):
+        self.port = free_port()
+        crossfact = os.path.join(os.path.dirname(sys.executable), "crossfact")
+        self.process = subprocess.Popen(
+            [crossfact, "serve", "--port", str(self.port), "--db", db_path, "--threads", "4"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        """Status and milliseconds of one request."""
+        payload = json.dumps(body) if body is not None else None
+        started = time.perf_counter()
+        self.connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        response.read()
+        return response.status, (time.perf_counter() - started) * 1000
+
+    def wait_until_serving(self, query: str) -> float:
+        """Seconds from start until a search is answered (models and index loaded)."""
+        started = time.perf_counter()
+        while True:
+            try:
+                status, _ = self.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": query, "limit": 10}))
+                if status == 200:
+                    return time.perf_counter() - started
+            except (ConnectionError, OSError, http.client.HTTPException):
+                self.connection.close()
+            if self.process.poll() is not None:
+                raise RuntimeError("the server exited before it answered")
+            time.sleep(0.5)
+
+    def memory_mb(self) -> tuple[float, float]:
+        """Resident memory now and its peak, in MiB."""
+        fields = {}
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def percentiles(times: list[float]) -> str:
+    p50, p95 = np.percentile(times, [50, 95])
+    return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+
+
+def measure(size: int, data: str, queries: int) -> None:
+    path = fill(size, data)
+    pairs = sts_dev(data)
+    server = Server(path)
+    try:
+        ready_s = server.wait_until_serving(pairs[0][0])
+        search_ms = []
+        for a, _ in pairs[1 : queries + 1]:
+            status, ms = server.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": a, "limit": 10}))
+            assert status == 200, status
+            search_ms.append(ms)
+        check_ms = []
+        for a, b in pairs[1 : queries // 2 + 1]:
+            status, ms = server.request("POST", "/v1/check", {"text": f"{a} {b}"})
+            assert status == 200, status
+            check_ms.append(ms)
+        rss, peak = server.memory_mb()
+    finally:
+        server.stop()
+    print(f"| {size:,} | {ready_s:.1f} | {percentiles(search_ms)} | {percentiles(check_ms)} | "
+          f"{rss:.0f} | {peak:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=DEFAULT_DATA, help="the shared data folder (default: ../shared/data)")
+    parser.add_argument("--sizes", default="10000,100000", help="corpus sizes, comma-separated")
+    parser.add_argument("--queries", type=int, default=200, help="searches per size (checks: half as many)")
+    args = parser.parse_args()
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f}")
+    print("| claims | start to first answer s | /v1/search | /v1/check (2 sentences) | RSS MiB | peak RSS MiB |")
+    print("|---|---|---|---|---|---|")
+    for size in map(int, args.sizes.split(",")):
+        measure(size, args.data, args.queries)
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
