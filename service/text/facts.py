@@ -1,25 +1,117 @@
-"""Facts: what each segment asserts, in comparable form, and what kind of claim it is."""
+"""Facts: what each segment asserts, in comparable form, and what kind of claim it is.
+
+One claim per segment, in order. Each claim's facts (entities, quantities as
+intervals, dates anchored to the publication date, polarity, attribution, subject /
+predicate / object, content lemmas) are what the relate stage compares across
+documents, so everything here is normalised: names to the document's fullest name,
+figures to intervals, dates to calendar ranges.
+
+Check-worthiness needs the claim's embedding, which the next stage computes; it is
+scored by ``service.text.checkworthiness.score_checkworthiness`` after encoding.
+"""
 
 from __future__ import annotations
 
-from service.models import Claim, Entity, Facts, QuantityInterval, Segment
+from dataclasses import replace
+from datetime import date
 
-_NEGATIONS = {"no", "not", "never", "n't", "none", "neither", "nor", "without"}
+from service.models import AnchoredDate, Claim, Facts, QuantityInterval, Segment
+from service.text.attribution import core
+from service.text.dates import extract_dates, parse_published
+from service.text.entities import extract_entities, name_of, normalise
+from service.text.kind import claim_kind, speaks_of_future
+from service.text.polarity import polarity
+from service.text.quantities import extract_quantities
+
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 
 
 def extract_claims(segments: list[Segment], nlp, published_at: str | None = None) -> list[Claim]:
-    claims = []
-    for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
-        facts = Facts(
-            entities=[Entity(text=e.text, label=e.label_, canonical=e.text) for e in doc.ents],
-            quantities=[
-                QuantityInterval(low=float(t.text.replace(",", "")), high=float(t.text.replace(",", "")), text=t.text)
-                for t in doc
-                if t.like_num and t.text.replace(",", "").replace(".", "", 1).isdigit()
-            ],
-            negation_cues=[t.lower_ for t in doc if t.lower_ in _NEGATIONS],
-            lemmas=[t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop],
-        )
-        facts.polarity = "negated" if facts.negation_cues else "affirmed"
-        claims.append(Claim(text=seg.text, span=(seg.start, seg.end), facts=facts, context=seg.context))
+    """The claims of one document's segments (all of them at once: names normalise across them)."""
+    published = parse_published(published_at)
+    spans = _parsed(segments, nlp)
+    context_dates = _context_dates(segments, nlp, published)
+    claims = [
+        _claim(seg, span, published, context_dates.get(seg.context, []))
+        for seg, span in zip(segments, spans)
+    ]
+    _normalise_names(claims)
     return claims
+
+
+def _parsed(segments: list[Segment], nlp) -> list:
+    """Each segment's spaCy span: the segmenter's parse when it kept one, else one batch parse."""
+    fresh = iter(nlp.pipe(s.text for s in segments if s.analysis is None))
+    return [s.analysis if s.analysis is not None else next(fresh)[:] for s in segments]
+
+
+def _context_dates(segments: list[Segment], nlp, published: date | None) -> dict[str, list[AnchoredDate]]:
+    """Dates named by the headings and row headers that claims are read under."""
+    contexts = sorted({s.context for s in segments if s.context})
+    return {
+        context: extract_dates(doc[:], published)
+        for context, doc in zip(contexts, nlp.pipe(contexts))
+    }
+
+
+def _claim(seg: Segment, span, published: date | None, context_dates: list[AnchoredDate]) -> Claim:
+    parts = core(span)
+    quantities = extract_quantities(span)
+    dates = extract_dates(span, published, future=speaks_of_future(parts.verb))
+    if not dates:
+        # A table row's claims take their date from the row ("October 22, 2023 | ...").
+        dates = [replace(d) for d in context_dates]
+    negation, cues = polarity(span)
+    facts = Facts(
+        entities=extract_entities(span),
+        quantities=quantities,
+        dates=dates,
+        polarity=negation,
+        negation_cues=cues,
+        attribution=parts.attribution,
+        subject=parts.subject,
+        predicate=parts.predicate,
+        object=parts.object,
+        lemmas=content_lemmas(span),
+    )
+    return Claim(
+        text=seg.text,
+        span=(seg.start, seg.end),
+        kind=claim_kind(span, parts.verb, parts.reported, any(states_figure(q) for q in quantities)),
+        facts=facts,
+        event_date=event_date(dates),
+        context=seg.context,
+    )
+
+
+def states_figure(q: QuantityInterval) -> bool:
+    """A figure worth checking as such: not a rank ("11th") and not "one" or "two" of
+    something, which counts sides and parties more often than it reports a number."""
+    return not q.ordinal and (q.low is None or q.high is None or q.high > 2 or q.approximate)
+
+
+def content_lemmas(span) -> list[str]:
+    """Lower-cased lemmas of the content words, once each, in order: for overlap scores."""
+    seen: dict[str, None] = {}
+    for tok in span:
+        if tok.pos_ in _CONTENT_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
+            seen.setdefault(tok.lemma_.lower(), None)
+    return list(seen)
+
+
+def event_date(dates: list[AnchoredDate]) -> str | None:
+    """The day the claim's event happened: its first date precise to the day, if any."""
+    for d in dates:
+        if d.granularity in ("day", "time") and len(d.start) >= 10 and d.start[4] == "-":
+            return d.start[:10]
+    return None
+
+
+def _normalise_names(claims: list[Claim]) -> None:
+    """Every entity, speaker, subject and object takes the document's fullest name for it."""
+    names = normalise([c.facts.entities for c in claims])
+    for claim in claims:
+        f = claim.facts
+        f.attribution, f.subject, f.object = (
+            names.get(name_of(v), v) if v else v for v in (f.attribution, f.subject, f.object)
+        )

@@ -1,0 +1,272 @@
+"""Dates and times: what a claim says about when, anchored to the publication date.
+
+News writes time relative to the day it is published ("on Tuesday", "earlier this
+month", "last week"), so two accounts of one event only compare once both are
+resolved to calendar ranges. Relative expressions are resolved here, by rule, against
+``published``; without a publication date they stay unanchored rather than guessed
+from today's clock. Calendar dates with a month or a year go to dateparser.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from service.models import AnchoredDate
+from service.text.quantities import words_to_number
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower() for name in calendar.month_name[1:]} | {a.lower() for a in calendar.month_abbr[1:]} | {"sept"}
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*([ap])\.?m\.?)?$|^(\d{1,2})\s*([ap])\.?m\.?$", re.I)
+_ZONE_ABBREVIATIONS = {
+    "gmt": 0, "utc": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "idt": 3,
+    "ist": 2, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8,
+    "pdt": -7, "msk": 3, "irst": 3.5, "jst": 9,
+}
+_AGO = re.compile(r"^(?P<n>[\w\s-]+?)\s+(?P<unit>day|week|month|year)s?\s+ago$")
+_FILLER = re.compile(r"^(?:on|by|from|since|until|in|the|of|during|at)\s+|(?:'s|’s)$")
+
+
+def parse_published(published_at: str | None) -> date | None:
+    """The publication day of an ISO date or datetime; None when absent or unreadable."""
+    if not published_at:
+        return None
+    try:
+        return datetime.fromisoformat(published_at.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(published_at.strip()[:10])
+        except ValueError:
+            return None
+
+
+def extract_dates(span, published: date | None, future: bool = False) -> list[AnchoredDate]:
+    """The DATE and TIME expressions of a parsed span, anchored where they can be.
+
+    ``future`` says the claim speaks of what is to come, so "on Tuesday" means the
+    next Tuesday rather than the last one.
+    """
+    days, times = [], []
+    for ent in span.ents:
+        if ent.label_ == "DATE":
+            anchored = anchor_date(ent.text, published, future)
+            if anchored is not None:
+                days.append(anchored)
+        elif ent.label_ == "TIME":
+            clock = _clock(ent)
+            if clock is not None:
+                times.append((ent.text, clock, _zone(ent)))
+    day = next((d for d in days if d.granularity == "day"), None)
+    return days + [_anchor_time(text, clock, zone, day, published) for text, clock, zone in times]
+
+
+def anchor_date(text: str, published: date | None, future: bool = False) -> AnchoredDate | None:
+    """One date expression as a range, or None when it cannot be placed on a calendar."""
+    phrase = _normalise(text)
+    if published is not None:
+        relative = _relative(phrase, published, future)
+        if relative is not None:
+            start, end, granularity = relative
+            return AnchoredDate(text=text, start=start.isoformat(), end=end.isoformat(), granularity=granularity)
+    if _is_calendar(phrase):
+        return _calendar(text, published)
+    return None
+
+
+def _normalise(text: str) -> str:
+    phrase = re.sub(r"\s+", " ", text.strip().lower())
+    previous = None
+    while previous != phrase:
+        previous, phrase = phrase, _FILLER.sub("", phrase).strip()
+    return phrase
+
+
+def _relative(phrase: str, p: date, future: bool) -> tuple[date, date, str] | None:
+    """Relative expressions by rule: weekdays, this/last/next week, month, year, N days ago."""
+    monday = p - timedelta(days=p.weekday())
+    month_first = p.replace(day=1)
+    month_last = p.replace(day=calendar.monthrange(p.year, p.month)[1])
+    fixed = {
+        "today": (p, p, "day"), "tonight": (p, p, "day"), "this morning": (p, p, "day"),
+        "this afternoon": (p, p, "day"), "this evening": (p, p, "day"),
+        "yesterday": (p - timedelta(1), p - timedelta(1), "day"),
+        "last night": (p - timedelta(1), p - timedelta(1), "day"),
+        "tomorrow": (p + timedelta(1), p + timedelta(1), "day"),
+        "this week": (monday, monday + timedelta(6), "week"),
+        "earlier this week": (monday, p, "week"),
+        "later this week": (p, monday + timedelta(6), "week"),
+        "last week": (monday - timedelta(7), monday - timedelta(1), "week"),
+        "next week": (monday + timedelta(7), monday + timedelta(13), "week"),
+        "this weekend": (monday + timedelta(5), monday + timedelta(6), "day"),
+        "last weekend": (monday - timedelta(2), monday - timedelta(1), "day"),
+        "this month": (month_first, month_last, "month"),
+        "earlier this month": (month_first, p, "month"),
+        "later this month": (p, month_last, "month"),
+        "last month": _month_of(month_first - timedelta(1)),
+        "next month": _month_of(month_last + timedelta(1)),
+        "this year": (date(p.year, 1, 1), date(p.year, 12, 31), "year"),
+        "earlier this year": (date(p.year, 1, 1), p, "year"),
+        "later this year": (p, date(p.year, 12, 31), "year"),
+        "last year": (date(p.year - 1, 1, 1), date(p.year - 1, 12, 31), "year"),
+        "next year": (date(p.year + 1, 1, 1), date(p.year + 1, 12, 31), "year"),
+    }
+    if phrase in fixed:
+        return fixed[phrase]
+    weekday = _weekday(phrase, p, future)
+    if weekday is not None:
+        return weekday, weekday, "day"
+    ago = _AGO.match(phrase)
+    if ago:
+        n = words_to_number(ago.group("n").replace("-", " ").split())
+        if n is not None:
+            return _ago(p, int(n), ago.group("unit"))
+    return None
+
+
+def _weekday(phrase: str, p: date, future: bool) -> date | None:
+    """"Tuesday", "last Tuesday", "next Tuesday", "Tuesday night": the nearest such day
+    on or before publication for past events, on or after it for coming ones."""
+    words = phrase.split()
+    if not words:
+        return None
+    direction = "next" if future else "last"
+    explicit = {"last": "last", "past": "last", "next": "next", "coming": "next", "this": direction}
+    if words[0] in explicit:
+        direction, words = explicit[words[0]], words[1:]
+    if not words or words[0] not in _WEEKDAYS or any(w not in ("morning", "afternoon", "evening", "night") for w in words[1:]):
+        return None
+    target = _WEEKDAYS[words[0]]
+    if direction == "next":
+        return p + timedelta(days=(target - p.weekday()) % 7)
+    return p - timedelta(days=(p.weekday() - target) % 7)
+
+
+def _ago(p: date, n: int, unit: str) -> tuple[date, date, str]:
+    if unit == "day":
+        d = p - timedelta(days=n)
+        return d, d, "day"
+    if unit == "week":
+        d = p - timedelta(weeks=n)
+        return d - timedelta(days=3), d + timedelta(days=3), "week"
+    if unit == "month":
+        month_index = p.year * 12 + p.month - 1 - n
+        return _month_of(date(month_index // 12, month_index % 12 + 1, 1))
+    return date(p.year - n, 1, 1), date(p.year - n, 12, 31), "year"
+
+
+def _month_of(d: date) -> tuple[date, date, str]:
+    return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1]), "month"
+
+
+def _is_calendar(phrase: str) -> bool:
+    """A month name, a year or a numeric date: something dateparser can place."""
+    words = re.findall(r"[a-z]+|\d+", phrase)
+    return any(w in _MONTHS for w in words) or bool(
+        re.search(r"\b(1[5-9]|20)\d\d\b", phrase) or re.search(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b", phrase)
+    )
+
+
+def _calendar(text: str, published: date | None) -> AnchoredDate | None:
+    """Absolute dates via dateparser; a date without its year takes the publication's year
+    (the nearest such date to publication), and none at all without a publication date."""
+    phrase = _normalise(text)
+    if re.fullmatch(r"(the )?(early |mid-?|late )?\d{4}s", phrase):
+        return None  # decades ("the 1990s") are eras, not events
+    data = _date_parser(published).get_date_data(phrase)
+    if data.date_obj is None:
+        return None
+    parsed = data.date_obj.date()
+    has_year = bool(re.search(r"\b\d{4}\b|'\d\d\b", phrase))
+    if published is not None and not has_year:
+        parsed = min((parsed.replace(year=published.year + k) for k in (-1, 0, 1) if _valid(parsed, published.year + k)),
+                     key=lambda d: abs(d - published))
+    if data.period == "year":
+        start, end = date(parsed.year, 1, 1), date(parsed.year, 12, 31)
+        return AnchoredDate(text=text, start=start.isoformat(), end=end.isoformat(), granularity="year")
+    if data.period == "month":
+        start, end, _ = _month_of(parsed)
+        return AnchoredDate(text=text, start=start.isoformat(), end=end.isoformat(), granularity="month")
+    return AnchoredDate(text=text, start=parsed.isoformat(), end=parsed.isoformat(), granularity="day")
+
+
+def _valid(d: date, year: int) -> bool:
+    return not (d.month == 2 and d.day == 29 and not calendar.isleap(year))
+
+
+@lru_cache(maxsize=32)
+def _date_parser(published: date | None):
+    """A dateparser parser for one publication day; loading dateparser costs a while, once."""
+    from dateparser.date import DateDataParser
+
+    settings = {"PREFER_DATES_FROM": "current_period"}
+    if published is None:
+        settings["REQUIRE_PARTS"] = ["year"]  # "Oct. 1" alone cannot be placed without a year
+    else:
+        settings["RELATIVE_BASE"] = datetime.combine(published, time())
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _clock(ent) -> time | None:
+    """The clock time a TIME entity names ("04:00 GMT", "7:30 p.m."), if it names one."""
+    for tok in ent:
+        words = tok.text
+        nxt = tok.nbor(1).text if tok.i + 1 < len(tok.doc) else ""
+        found = _TIME.match(f"{words} {nxt}".strip()) if nxt.lower().rstrip(".") in ("am", "pm", "a.m", "p.m") else None
+        found = found or _TIME.match(words)
+        if not found:
+            continue
+        if found.group(1) is not None:
+            hour, minute, half = int(found.group(1)), int(found.group(2)), found.group(3)
+        else:
+            hour, minute, half = int(found.group(4)), 0, found.group(5)
+        if half and half.lower() == "p" and hour < 12:
+            hour += 12
+        if half and half.lower() == "a" and hour == 12:
+            hour = 0
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    return None
+
+
+def _zone(ent) -> object | None:
+    """The zone a time is given in: an abbreviation ("04:00 GMT") or a city ("07:30 in Tehran")."""
+    doc = ent.doc
+    after = doc[ent.end : ent.end + 3]
+    for tok in list(ent) + list(after[:1]):
+        offset = _ZONE_ABBREVIATIONS.get(tok.lower_)
+        if offset is not None:
+            return timezone(timedelta(hours=offset))
+    if len(after) >= 2 and after[0].lower_ == "in" and after[1].ent_type_ in ("GPE", "LOC"):
+        place = [after[1].text] + ([after[2].text] if len(after) > 2 and after[2].ent_iob_ == "I" else [])
+        return city_zone(" ".join(place))
+    return None
+
+
+def city_zone(place: str) -> ZoneInfo | None:
+    """The IANA zone named after a city ("Tehran" -> Asia/Tehran), if there is one."""
+    return _zones_by_city().get(place.strip().lower())
+
+
+@lru_cache(maxsize=1)
+def _zones_by_city() -> dict[str, ZoneInfo]:
+    zones = {}
+    for key in sorted(available_timezones()):
+        if "/" in key and not key.startswith(("Etc/", "SystemV/", "US/")):
+            zones.setdefault(key.rsplit("/", 1)[1].replace("_", " ").lower(), ZoneInfo(key))
+    zones.setdefault("jerusalem", ZoneInfo("Asia/Jerusalem"))
+    return zones
+
+
+def _anchor_time(text: str, clock: time, zone, day: AnchoredDate | None, published: date | None) -> AnchoredDate:
+    """A clock time on the claim's day when it names one; otherwise the time alone, with its zone."""
+    on = date.fromisoformat(day.start) if day is not None else None
+    if isinstance(zone, ZoneInfo):
+        # A city's offset depends on the day (summer time): the claim's day, else publication's.
+        # Without either, today's offset only fixes the zone; no date is invented.
+        reference = on or published or date.today()
+        zone = timezone(datetime.combine(reference, clock, zone).utcoffset())
+    value = datetime.combine(on, clock, zone) if on is not None else clock.replace(tzinfo=zone)
+    return AnchoredDate(text=text, start=value.isoformat(), end=value.isoformat(), granularity="time")

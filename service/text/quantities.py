@@ -1,0 +1,291 @@
+"""Quantities: the figures a claim states, as the intervals they assert.
+
+Reporters hedge: "300+ wounded", "nearly 200 missiles", "at least 44 killed". Two
+accounts contradict only when the intervals they allow cannot overlap, so each figure
+becomes ``[low, high]`` with open ends where the wording leaves them open, plus what
+it counts ("palestinians wounded", "missiles", "hours") read off the dependency parse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from service.models import QuantityInterval
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "hundredth": 100,
+}
+# Plural scale words and vague quantifiers name a range, not a figure.
+_VAGUE = {
+    "several": (3, 9), "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
+    "thousands": (2_000, 9_999), "millions": (2_000_000, 9_999_999),
+    "billions": (2_000_000_000, 9_999_999_999),
+}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$", re.I)
+_NUMERIC = re.compile(r"^\d[\d,]*(\.\d+)?$")
+
+# How the words before a figure bend its interval, longest phrase first.
+_AT_LEAST = ("at least", "no fewer than", "no less than", "more than", "over", "above",
+             "upwards of", "in excess of", "exceeding", "greater than", "over than")
+_NEARLY = ("nearly", "almost", "close to", "just under", "just shy of", "shy of")
+_ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated",
+          "circa", "approx.", "~", "or so")
+_AT_MOST = ("up to", "at most", "no more than", "not more than", "less than", "fewer than",
+            "under", "below", "as many as", "as much as")
+_CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+_DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+# Numbers inside these entities are names ("UN Resolution 1701", "Apollo 11"), not figures.
+_NAME_LABELS = {"ORG", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "GPE", "PERSON", "EVENT", "LOC"}
+
+
+def parse_number(text: str) -> float | None:
+    """The value of one number token: "42,600", "2½", "½", "1.5", "eleven"; else None."""
+    text = text.strip().lower().replace(",", "")
+    if text in _UNITS:
+        return float(_UNITS[text])
+    if text in _SCALES:
+        return float(_SCALES[text])
+    if _NUMERIC.match(text):
+        return float(text)
+    if text and unicodedata.category(text[-1]) == "No":  # vulgar fractions: ½, ¾
+        whole = text[:-1]
+        if whole and not whole.isdigit():
+            return None
+        return (float(whole) if whole else 0.0) + unicodedata.numeric(text[-1])
+    if re.fullmatch(r"\d+/\d+", text):
+        num, den = text.split("/")
+        return float(num) / float(den) if float(den) else None
+    return None
+
+
+def parse_ordinal(text: str) -> int | None:
+    """"11th" or "eleventh" -> 11."""
+    text = text.strip().lower()
+    found = _ORDINAL_DIGITS.match(text)
+    if found:
+        return int(found.group(1))
+    return _ORDINAL_WORDS.get(text)
+
+
+def words_to_number(words: list[str]) -> float | None:
+    """Combine a run of number words and digits: "twenty five" = 25, "2 million", "a hundred"."""
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        word = word.lower()
+        if word in ("a", "an") and not seen:
+            current, seen = 1.0, True
+            continue
+        if word in ("and", "-"):
+            continue
+        value = parse_number(word)
+        if value is None:
+            return None
+        seen = True
+        if word in _SCALES:
+            scale = _SCALES[word]
+            current = (current or 1.0) * scale
+            if scale >= 1_000:
+                total, current = total + current, 0.0
+        else:
+            current += value
+    return total + current if seen else None
+
+
+def extract_quantities(span) -> list[QuantityInterval]:
+    """Every figure in a parsed span (a spaCy Doc or Span), as an interval with what it counts."""
+    tokens = list(span)
+    found, i = [], 0
+    while i < len(tokens):
+        run = _number_run(tokens, i)
+        if not run:
+            i += 1
+            continue
+        quantity = _quantity(tokens, run)
+        if quantity is not None:
+            found.append(quantity)
+        i = run[-1].i - tokens[0].i + 1
+    return found
+
+
+def _is_number_word(tok) -> bool:
+    lower = tok.lower_
+    if lower in _VAGUE:
+        return True
+    if parse_ordinal(lower) is not None:
+        # "first"/"second" are everyday adjectives; only counted as ordinals when tagged so.
+        return bool(_ORDINAL_DIGITS.match(lower)) or tok.ent_type_ == "ORDINAL"
+    if parse_number(lower) is None:
+        return False
+    # "one of them", "the one who": a pronoun, not a figure.
+    return lower != "one" or tok.pos_ == "NUM"
+
+
+def _number_run(tokens, start: int):
+    """The tokens of the figure starting at ``tokens[start]`` ("twenty - five", "2 million")."""
+    tok = tokens[start]
+    if not _is_number_word(tok) or ":" in tok.text:
+        return []
+    run = [tok]
+    if tok.lower_ in _VAGUE or parse_ordinal(tok.lower_) is not None:
+        return run
+    j = start + 1
+    while j < len(tokens):
+        nxt = tokens[j]
+        if nxt.text == "-" and j + 1 < len(tokens) and tokens[j + 1].lower_ in _UNITS:
+            run += [nxt, tokens[j + 1]]
+            j += 2
+            continue
+        if nxt.lower_ in _SCALES or (nxt.lower_ in _UNITS and run[-1].lower_ in _UNITS):
+            run.append(nxt)
+            j += 1
+            continue
+        break
+    return run
+
+
+def _quantity(tokens, run) -> QuantityInterval | None:
+    first, last = run[0], run[-1]
+    if _is_name_or_calendar(run):
+        return None
+    text_words = [t.text for t in run]
+    ordinal = parse_ordinal(first.lower_) if len(run) == 1 else None
+    if ordinal is not None:
+        return QuantityInterval(low=float(ordinal), high=float(ordinal), counts=_counts(run),
+                                text=first.text, ordinal=True)
+    if first.lower_ in _VAGUE:
+        low, high = _VAGUE[first.lower_]
+        prefix = _preceding(tokens, first, 2)
+        if prefix.endswith("tens of") and first.lower_ == "thousands":
+            low, high = 20_000, 99_999
+        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run),
+                                text=first.text, approximate=True)
+    words = text_words
+    article = _preceding(tokens, first, 1)
+    if article in ("a", "an") and first.lower_ in _SCALES:
+        words = [article] + words
+    value = words_to_number(words)
+    if value is None:
+        return None
+    low, high, approximate, before, after = _bend(tokens, run, value)
+    before += len(words) - len(text_words)
+    if _CURRENCIES.get(_preceding(tokens, first, 1)):
+        counts = _CURRENCIES[_preceding(tokens, first, 1)]
+    elif _following(tokens, last, 1) in ("%", "percent"):
+        counts = "percent"
+    else:
+        counts = _counts(run)
+    offset = tokens[0].i
+    written = tokens[first.i - offset - before : last.i - offset + 1 + after]
+    text = "".join(t.text_with_ws for t in written).strip()
+    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate)
+
+
+def _bend(tokens, run, value: float):
+    """The interval that the words around a figure allow: (low, high, approximate,
+    how many tokens before and after the figure say so)."""
+    first, last = run[0], run[-1]
+    if _following(tokens, last, 1) in ("+", "plus"):
+        return value, None, False, 0, 1
+    if _following(tokens, last, 2) == "or more":
+        return value, None, False, 0, 2
+    for phrases, shape in ((_AT_LEAST, "at_least"), (_NEARLY, "nearly"), (_ABOUT, "about"), (_AT_MOST, "at_most")):
+        phrase = _matching_prefix(tokens, first, phrases)
+        if phrase is None:
+            continue
+        before = len(phrase.split())
+        if shape == "at_least":
+            return value, None, False, before, 0
+        if shape == "nearly":
+            return value * 0.9, value, True, before, 0
+        if shape == "about":
+            return value * 0.9, value * 1.1, True, before, 0
+        return None, value, False, before, 0
+    return value, value, False, 0, 0
+
+
+def _matching_prefix(tokens, first, phrases) -> str | None:
+    for n in (3, 2, 1):
+        before = _preceding(tokens, first, n)
+        for phrase in phrases:
+            if before == phrase:
+                return phrase
+    return None
+
+
+def _preceding(tokens, tok, n: int) -> str:
+    start = tok.i - tokens[0].i
+    return " ".join(t.lower_ for t in tokens[max(0, start - n) : start])
+
+
+def _following(tokens, tok, n: int) -> str:
+    start = tok.i - tokens[0].i + 1
+    return " ".join(t.lower_ for t in tokens[start : start + n])
+
+
+def _is_name_or_calendar(run) -> bool:
+    """A number that is part of a name or a calendar date is not a figure."""
+    first = run[0]
+    if first.ent_type_ in _NAME_LABELS:
+        return True
+    if first.ent_type_ in ("DATE", "TIME"):
+        noun = _counted_noun(run)
+        return noun is None or noun.lemma_.lower() not in _DURATIONS
+    return False
+
+
+def _counted_noun(run):
+    """The noun the figure modifies: "200 missiles", "dozens of people"."""
+    last = run[-1]
+    head = last.head
+    if last.dep_ in ("nummod", "quantmod", "amod", "compound", "npadvmod") and head.pos_ in ("NOUN", "PROPN") and head not in run:
+        return head
+    if head not in run and head.head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nummod", "compound") and head.lower_ in _SCALES:
+        return head.head
+    if last.pos_ in ("NOUN", "NUM") and last.lower_ in _VAGUE:
+        for child in last.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+    return None
+
+
+def _counts(run) -> str:
+    """What a figure counts: its noun, and the participle that says what happened to it."""
+    noun = _counted_noun(run)
+    anchor = noun if noun is not None else run[-1]
+    words = [noun.lower_] if noun is not None else []
+    event = _participle(anchor)
+    if event is not None:
+        words.append(event.lower_)
+    return " ".join(words)
+
+
+def _participle(anchor):
+    """ "300+ Palestinians wounded", "44 people were killed": the verb that happened to them."""
+    if anchor.dep_ in ("nsubj", "nsubjpass") and anchor.head.pos_ == "VERB":
+        verb = anchor.head
+        passive = anchor.dep_ == "nsubjpass" or verb.tag_ == "VBN"
+        no_object = not any(c.dep_ in ("dobj", "attr") for c in verb.children)
+        if passive or (no_object and verb.tag_ in ("VBD", "VBN")):
+            return verb
+    if anchor.dep_ == "nummod" and anchor.head.pos_ == "VERB" and anchor.head.tag_ in ("VBD", "VBN"):
+        return anchor.head  # "at least 44 killed"
+    for child in anchor.children:
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            return child
+    return None
