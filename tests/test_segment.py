@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from service.text.clean import clean
@@ -170,3 +172,17 @@ def test_seed_002_casualty_list_and_headings(seed_claims):
     assert casualties[0].context == "Dead and Injured from Recent Israel-Hamas Clashes"
     assert not any(s.text.startswith("Blinken Presses Netanyahu") for s in segments)
     assert not any(s.text in ("Breaking", "July 27, 2024", "Jan 10, 2024") for s in segments)
+
+
+def test_every_sentence_of_a_clean_seed_is_claimed(seed_texts, nlp):
+    """Seed 001 is clean prose: each of its sentences must be covered by a claim."""
+    raw = seed_texts["001_c3ad6a0269f4ad63.txt"]
+    cleaned = clean(text=raw)
+    spans = [(s.start, s.end) for s in segment(cleaned, nlp)]
+    paragraphs = [p for p in raw.split("\n\n") if p.strip().endswith(".") and "subscribe" not in p]
+    sentences = [s for p in paragraphs for s in re.split(r"(?<=[a-z]\.)\s+(?=[A-Z])", p.strip())]
+    assert len(sentences) >= 20
+    for sentence in sentences:
+        start = cleaned.text.index(sentence)
+        end = start + len(sentence)
+        assert any(start <= a and b <= end for a, b in spans), sentence
