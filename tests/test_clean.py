@@ -246,6 +246,10 @@ def test_navigation_bullets_above_the_article_are_dropped():
     ]
 
 
+def test_a_text_that_is_all_boilerplate_is_kept_whole():
+    assert clean(text="Ceasefire").text == "Ceasefire"
+
+
 def test_a_list_of_sentences_at_the_top_is_kept():
     raw = "- Blinken arrived on Tuesday.\n- Talks resumed on Wednesday.\n\nMore talks are planned."
     assert len(blocks_of(clean(text=raw), "list_item")) == 2
