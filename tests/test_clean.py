@@ -353,6 +353,11 @@ def test_a_small_html_fragment_is_kept():
     ]
 
 
+def test_torn_entities_and_escaped_tags_inside_html_text():
+    cleaned = clean(html="<p>Aid&amp;nbs p ;arrived in Gaza on &amp;lt;b&amp;gt;Monday&amp;lt;/b&amp;gt; as planned.</p>")
+    assert cleaned.text == "Aid arrived in Gaza on Monday as planned."
+
+
 def test_empty_input():
     assert clean().text == "" and clean(text="").blocks == [] and clean(html="").blocks == []
 

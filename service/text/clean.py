@@ -47,7 +47,8 @@ def _html_to_light_markup(html: str) -> str:
     )
     if not extracted:
         return to_light_markup(html)
-    return _MARKDOWN_ESCAPE.sub(r"\1", extracted)
+    # The page's own text can carry the same torn entities and escaped tags as pasted text.
+    return to_light_markup(_MARKDOWN_ESCAPE.sub(r"\1", extracted))
 
 
 def _content_lines(light: str) -> list[str]:

@@ -74,9 +74,10 @@ def to_light_markup(raw: str) -> str:
     """``raw`` with its tags read as structure and its entities decoded."""
     text = _COMMENT.sub(" ", raw)
     text = _DROP_WITH_CONTENT.sub(" ", text)
-    text = _ESCAPED_SLASH.sub("</", text).replace('\\"', '"')
+    # Entities first: an escaped tag ("&lt;/td&gt;") is still a tag.
+    text = _ESCAPED_SLASH.sub("</", decode_entities(text)).replace('\\"', '"')
     text = _TAG.sub(_TagReader(), text)
-    text = _BRACKETED_CODE.sub(r"\1", decode_entities(text))
+    text = _BRACKETED_CODE.sub(r"\1", text)
     return _STRAY_ANGLE.sub(_keep_one_space, text)
 
 
