@@ -29,10 +29,10 @@ GOLD = {"ENTAILMENT": "agreement", "CONTRADICTION": "contradiction", "NEUTRAL": 
 
 # The grid --tune searches; each key is a field of service.relate.same_event.Thresholds.
 GRID = {
-    "opposition_overlap": (0.5, 0.6, 0.7, 0.8),
+    "opposition_overlap": (0.6, 0.7, 0.8, 0.9, 1.0),
     "same_overlap": (0.4, 0.5, 0.6),
-    "agree_similarity": (0.75, 0.8, 0.85, 0.9),
-    "agree_overlap": (0.7, 0.75, 0.85, 1.0),
+    "agree_similarity": (0.8, 0.85, 0.9),
+    "agree_overlap": (0.85, 1.0),
 }
 
 

@@ -333,3 +333,14 @@ def test_confidence_stays_in_range(similarity):
     b = claim("There is no man playing a guitar", "man play guitar", polarity="negated", negation_cues=["no"])
     for pair in ((a, b), (a, a)):
         assert 0.0 <= classify(*pair, similarity).confidence <= 1.0
+
+
+def test_an_outcome_only_sought_differs_from_one_reached():
+    a = claim("A ceasefire agreement was reached under international supervision",
+              "ceasefire agreement reach international supervision")
+    b = claim("Pressure grew on the warring parties to agree to a ceasefire",
+              "pressure grow warring party agree ceasefire")
+    v = classify(a, b, 0.53)
+    assert v.kind == "related"
+    assert "different outcome for the ceasefire" in v.explanation
+    assert "agree to a ceasefire" in v.explanation

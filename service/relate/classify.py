@@ -46,7 +46,11 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, thresholds: Thresholds
     Dates are left out when the pair was dated apart as different events or times: the
     dates are then the difference, not a conflict.
     """
-    found = slots.number_conflicts(a, b) + slots.place_conflicts(a, b) + slots.actor_conflicts(a, b)
+    found = slots.number_conflicts(a, b) + slots.actor_conflicts(a, b)
+    # A claim names places in many roles ("hostages held in Gaza"); only claims that say
+    # nearly the same thing otherwise can disagree on where it happened.
+    if event.overlap >= thresholds.strong_overlap:
+        found += slots.place_conflicts(a, b)
     if event.difference is None:
         found += slots.date_conflicts(a, b)
     if event.overlap >= thresholds.opposition_overlap:
@@ -112,9 +116,13 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, similarity: float, t: Thresho
         return False
     if antonym_pair(opposition.vocabulary(a), opposition.vocabulary(b)) is not None:
         return False
-    return similarity >= t.agree_similarity or (
-        event.overlap >= t.agree_overlap and similarity >= t.agree_overlap_similarity
-    )
+    if similarity >= t.agree_similarity:
+        return True
+    if event.same_act and similarity >= t.agree_act_similarity:
+        return True
+    if equivalences(a, b) and similarity >= t.agree_overlap_similarity:
+        return True  # the same figure, written two ways, is positive evidence
+    return event.overlap >= t.agree_overlap and similarity >= t.agree_overlap_similarity
 
 
 def _contradiction_confidence(event: EventMatch, similarity: float, found: list[Conflict]) -> float:

@@ -11,6 +11,7 @@ from service.models import Claim, Conflict
 from service.relate.lexicon import (
     DENIAL,
     OUTCOME_FAILURE,
+    OUTCOME_SOUGHT,
     OUTCOME_SUCCESS,
     OUTCOME_TOPICS,
     antonym_pair,
@@ -61,11 +62,11 @@ def vocabulary(claim: Claim) -> set[str]:
 
 
 def outcome_conflicts(a: Claim, b: Claim) -> list[Conflict]:
-    """The same deal reached in one account and resisted, refused or failed in the other."""
+    """The same deal reached in one account and refused, failed or only sought in the other."""
     topic = _shared_topic(a, b)
     if topic is None:
         return []
-    oa, ob = _outcome(a), _outcome(b)
+    oa, ob = _outcome(a, topic), _outcome(b, topic)
     if oa is None or ob is None or oa[0] == ob[0]:
         return []
     return [Conflict("outcome", snippet(a.text, [topic, oa[1]]), snippet(b.text, [topic, ob[1]]), topic)]
@@ -78,17 +79,37 @@ def _shared_topic(a: Claim, b: Claim) -> str | None:
     return None
 
 
-def _outcome(claim: Claim) -> tuple[str, str] | None:
-    """("success" | "failure", the verb), flipped by a negation: "no deal was reached" failed."""
-    lemmas = claim.facts.lemmas
-    success = next((w for w in lemmas if w in OUTCOME_SUCCESS), None)
-    failure = next((w for w in lemmas if w in OUTCOME_FAILURE), None)
-    if (success is None) == (failure is None):
+# Outcome words by precedence: a refusal governs a call, a call governs a success.
+_OUTCOME_RANK = ((OUTCOME_FAILURE, "not reached", 2), (OUTCOME_SOUGHT, "not reached", 1), (OUTCOME_SUCCESS, "reached", 0))
+_GOVERNS = 8  # words back from an outcome word that a refusal or a call still governs
+
+
+def _outcome(claim: Claim, topic: str) -> tuple[str, str] | None:
+    """("reached" | "not reached", the word that says so) for the ``topic``.
+
+    The outcome word nearest the topic speaks for it, unless a refusal or a call just
+    before it governs it: "resisting calls for a ceasefire" is refused, "pressure on the
+    parties to agree to a ceasefire" only sought, while "mediation efforts intensified |
+    a ceasefire agreement was reached" is reached. A negation flips a success.
+    """
+    tokens = [t.group().lower() for t in words(claim.text)]
+    marked = [(i, *r) for i, t in enumerate(tokens) if (r := _rank(t)) is not None]
+    at = [i for i, t in enumerate(tokens) if same_word(t, topic)]
+    if not marked or not at:
         return None
-    kind, verb = ("success", success) if success else ("failure", failure)
-    if polarity(claim) == "negated":
-        kind = "failure" if kind == "success" else "success"
-    return kind, verb
+    nearest = min(marked, key=lambda m: min(abs(m[0] - i) for i in at))
+    governing = [m for m in marked if nearest[0] - _GOVERNS <= m[0] < nearest[0] and m[2] > nearest[2]]
+    index, kind, _ = max(governing, key=lambda m: m[2]) if governing else nearest
+    if kind == "reached" and polarity(claim) == "negated":
+        kind = "not reached"
+    return kind, tokens[index]
+
+
+def _rank(token: str) -> tuple[str, int] | None:
+    for lexicon, kind, rank in _OUTCOME_RANK:
+        if any(same_word(token, w) for w in lexicon):
+            return kind, rank
+    return None
 
 
 def attribution_conflict(a: Claim, b: Claim) -> Conflict | None:

@@ -46,6 +46,11 @@ OUTCOME_FAILURE = frozenset(
     "resist reject refuse fail collapse stall oppose block veto rebuff dismiss break "
     "abandon suspend violate derail scrap".split()
 )
+# An outcome still wanted, not yet had: "calls for", "efforts to", "pushing for" a deal.
+OUTCOME_SOUGHT = frozenset(
+    "call urge seek push press pressure effort renew reinstate need aim hope try appeal demand "
+    "propose negotiate mediate".split()
+)
 # Things that have outcomes: the topic an outcome conflict is about.
 OUTCOME_TOPICS = frozenset(
     "ceasefire truce deal agreement accord treaty talk negotiation plan proposal resolution "

@@ -24,6 +24,8 @@ from service.relate.lexicon import (
     same_word,
 )
 
+LIGHT_VERBS = frozenset("be have do make get set go take give seem become".split())
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -31,12 +33,13 @@ class Thresholds:
 
     same_overlap: float = 0.5  # share of the shorter claim's content words the other has
     same_similarity: float = 0.75  # or embeddings this close
-    opposition_overlap: float = 0.6  # a negation or antonym must oppose the same content
+    opposition_overlap: float = 0.8  # a negation or antonym must oppose the same content
     strong_overlap: float = 0.6  # dated differently yet this close: a date conflict...
     strong_similarity: float = 0.7  # ...rather than two events
-    agree_similarity: float = 0.8
-    agree_overlap: float = 0.75  # near-complete overlap agrees at a lower similarity
+    agree_similarity: float = 0.85
+    agree_overlap: float = 1.0  # complete overlap agrees at a lower similarity
     agree_overlap_similarity: float = 0.6
+    agree_act_similarity: float = 0.7  # the same act between the same actors agrees from here
 
 
 @dataclass
@@ -45,6 +48,7 @@ class EventMatch:
     shared: list[str] = field(default_factory=list)  # shared content lemmas, as a has them
     actors: list[str] = field(default_factory=list)  # shared actors, by canonical name
     difference: str | None = None  # why these are different events or scopes
+    same_act: bool = False  # two or more shared actors and the same act between them
     same: bool = False
 
 
@@ -54,12 +58,20 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds) -> Eve
     shared_b = [y for y in cb if any(same_word(x, y) for x in ca)]
     overlap = max(_share(shared, ca), _share(shared_b, cb))
     match = EventMatch(overlap=overlap, shared=shared, actors=shared_actors(a, b))
+    match.same_act = len(match.actors) >= 2 and (same_act(a, cb) or same_act(b, ca))
     close = overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
     match.difference = scope_difference(a, b) or time_difference(a, b, close)
     match.same = match.difference is None and (
-        overlap >= thresholds.same_overlap or similarity >= thresholds.same_similarity
+        overlap >= thresholds.same_overlap or similarity >= thresholds.same_similarity or match.same_act
     )
     return match
+
+
+def same_act(claim: Claim, other_words: list[str]) -> bool:
+    """Does the other claim name this claim's act ("meet" / "meetings")? Light verbs
+    ("be", "have", "set") name no act of their own."""
+    verb = (claim.facts.predicate or "").lower()
+    return bool(verb) and verb not in LIGHT_VERBS and any(same_word(verb, w) for w in other_words)
 
 
 def content_words(claim: Claim) -> list[str]:

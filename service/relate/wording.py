@@ -11,7 +11,7 @@ import re
 from service.relate.lexicon import NEGATION_CUES, same_word
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
-_MAX_WORDS = 10
+_MAX_WORDS = 14
 _FILLER = frozenset("more than over about nearly almost around at least some of the a an up to".split())
 
 
