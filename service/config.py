@@ -31,7 +31,7 @@ class Settings:
     # matching (see docs/quality.md for how these were chosen)
     match_top_k: int = 10  # nearest claims of other documents per new claim
     match_min_similarity: float = 0.45  # cosine below this is never a candidate
-    relate_min_score: float = 0.5  # re-scored candidates below this are not related
+    relate_min_score: float = 0.4  # re-scored candidates (service.match.rescore) below this are not related
     allow_same_source: bool = False  # relate claims of two documents of one source
 
     # vector index: exact search up to this many vectors, approximate above
