@@ -203,6 +203,12 @@ def test_a_dateline_is_context_not_prose():
     assert cleaned.title is None
 
 
+def test_windows_and_old_mac_line_breaks():
+    assert texts(clean(text="Talks resumed on Monday.\r\nAid arrived on Tuesday.\rFuel ran out.")) == [
+        "Talks resumed on Monday.", "Aid arrived on Tuesday.", "Fuel ran out.",
+    ]
+
+
 def test_hard_wrapped_prose_is_joined():
     assert texts(clean(text="Blinken met Israeli leaders\nin Jerusalem on Tuesday.")) == [
         "Blinken met Israeli leaders in Jerusalem on Tuesday."

@@ -29,6 +29,26 @@ def test_sentences_are_claims_with_exact_spans(nlp):
     assert segments[1].start == len("Blinken arrived in Israel on Tuesday. ")
 
 
+class CountingNlp:
+    """The real pipeline, recording what it is asked to parse."""
+
+    def __init__(self, nlp):
+        self.nlp, self.batches = nlp, []
+
+    def pipe(self, texts, **kwargs):
+        texts = list(texts)
+        self.batches.append(texts)
+        return self.nlp.pipe(texts, **kwargs)
+
+
+def test_each_block_is_parsed_once_in_one_batch(nlp):
+    cleaned = clean(text="Talks Resume in Cairo\n\nTalks resumed. Aid arrived.\n- Fuel ran out at hospitals.\n- Power failed")
+    counting = CountingNlp(nlp)
+    segment(cleaned, counting)
+    body = [cleaned.text[b.start : b.end] for b in cleaned.blocks if b.kind != "heading"]
+    assert counting.batches == [body]
+
+
 def test_each_segment_carries_its_parse(nlp):
     (seg,) = claims_of("Blinken arrived in Israel on Tuesday.", nlp)
     assert seg.analysis.text == seg.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])(?=\s|$)")
@@ -24,8 +25,8 @@ _BRACKETS = {")": "(", "]": "["}
 
 
 def normalize_characters(text: str) -> str:
-    """NFC, no invisible characters, every run of spaces one space (newlines kept)."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, ``\n`` line breaks, no invisible characters, every run of spaces one space."""
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text))
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text)
 
