@@ -60,6 +60,14 @@ class EmptyArticle(ValueError):
     """Nothing is left of an article once markup and boilerplate are out."""
 
 
+class EmptyStatement(EmptyArticle):
+    """A statement to compare is empty once cleaned; ``field`` says which one."""
+
+    def __init__(self, field: str):
+        super().__init__(f"'{field}' has no text once markup is removed")
+        self.field = field
+
+
 def content_hash(cleaned_text: str) -> str:
     """Same words, same hash: case and whitespace do not make a new document."""
     normal = re.sub(r"\s+", " ", cleaned_text).strip().lower()
@@ -111,9 +119,12 @@ class Pipeline:
         vectors = self.encoder.encode([c.text for c in claims])
         return Analysis(cleaned, claims, vectors)
 
-    def statement(self, text: str, published_at: str | None = None) -> tuple[Claim, np.ndarray]:
+    def statement(self, text: str, published_at: str | None = None,
+                  field: str = "text") -> tuple[Claim, np.ndarray]:
         """One statement as one claim (no segmentation), for comparing two statements."""
         text = clean(text=text).text
+        if not text.strip():
+            raise EmptyStatement(field)
         (claim,) = extract_claims([Segment(text=text, start=0, end=len(text))], self.nlp, published_at)
         return claim, self.encoder.encode([claim.text])[0]
 
@@ -179,8 +190,8 @@ class Pipeline:
         return list(zip(analysis.claims, self.match(analysis.claims, analysis.vectors)))
 
     def compare(self, a: str, b: str, a_published_at: str | None = None, b_published_at: str | None = None):
-        claim_a, vec_a = self.statement(a, a_published_at)
-        claim_b, vec_b = self.statement(b, b_published_at)
+        claim_a, vec_a = self.statement(a, a_published_at, field="a")
+        claim_b, vec_b = self.statement(b, b_published_at, field="b")
         similarity = float(np.dot(vec_a, vec_b))
         return claim_a, claim_b, similarity, self.relater.relate(claim_a, claim_b, similarity)
 

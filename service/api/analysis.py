@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from service.api.errors import ApiError
 from service.api.io import claim_json, document_json, pipeline, read_json, read_query, settings, too_long, verdict_json
 from service.api.openapi import documented
 from service.api.schemas import CheckIn, CheckOut, CompareIn, CompareOut, SearchOut, SearchQuery
+from service.pipeline import EmptyStatement
 
 bp = Blueprint("analysis", __name__)
 
@@ -40,7 +42,10 @@ def compare():
     for field in ("a", "b"):
         if len(getattr(body, field)) > limit:
             raise too_long(field, limit)
-    a, b, similarity, verdict = pipeline().compare(body.a, body.b, body.a_published_at, body.b_published_at)
+    try:
+        a, b, similarity, verdict = pipeline().compare(body.a, body.b, body.a_published_at, body.b_published_at)
+    except EmptyStatement as exc:
+        raise ApiError(422, "Invalid request", str(exc), [{"field": exc.field, "message": str(exc)}]) from None
     return jsonify({
         **verdict_json(verdict, similarity),
         "a": {"text": a.text, "facts": a.facts.to_dict()},
