@@ -47,6 +47,7 @@ class Piece(NamedTuple):
     kind: str  # a BLOCK_KINDS value
     text: str
     context: str = ""
+    role: str = ""  # for a heading that is not a section title: "table_header", "list_label", "dateline"
 
 
 def is_terminated(line: str) -> bool:
@@ -109,7 +110,7 @@ def _classify(lines: list[str]) -> list[Piece]:
         if _TABLE_SEPARATOR.match(line):
             if pieces and pieces[-1].kind == "table_row":
                 # The row above a separator is the table's header: context, not a claim.
-                pieces[-1] = Piece("heading", pieces[-1].text, "table_header")
+                pieces[-1] = Piece("heading", pieces[-1].text, role="table_header")
             continue
         if _is_table_line(line, lines[i - 1] if i else "", following):
             pieces.append(Piece("table_row", " | ".join(c for c in _table_cells(line) if c)))
@@ -118,11 +119,11 @@ def _classify(lines: list[str]) -> list[Piece]:
         elif BULLET.match(line):
             item = BULLET.sub("", line)
             if item.endswith(":") and len(item.split()) <= MAX_LABEL_WORDS:
-                pieces.append(Piece("heading", item.rstrip(":").strip(), "list_label"))
+                pieces.append(Piece("heading", item.rstrip(":").strip(), role="list_label"))
             elif item:
                 pieces.append(Piece("list_item", item))
         elif is_dateline(line):
-            pieces.append(Piece("heading", line, "dateline"))
+            pieces.append(Piece("heading", line, role="dateline"))
         elif looks_like_heading(line):
             pieces.append(Piece("heading", line))
         else:
@@ -157,11 +158,10 @@ def _add_context(pieces: list[Piece]) -> list[Piece]:
     out: list[Piece] = []
     heading = lead_in = label = header = ""
     for i, piece in enumerate(pieces):
-        role = piece.context
         if piece.kind == "heading":
-            if role == "table_header":
+            if piece.role == "table_header":
                 header = piece.text
-            elif role == "list_label":
+            elif piece.role == "list_label":
                 label = piece.text
             else:
                 heading, lead_in, header = piece.text, "", ""
@@ -194,6 +194,6 @@ def _title(pieces: list[Piece]) -> str | None:
     for piece in pieces:
         if piece.kind != "heading":
             return None
-        if not piece.context:
+        if not piece.role:
             return piece.text
     return None
