@@ -149,6 +149,13 @@ def test_a_label_bullet_gives_context_to_its_body():
     ]
 
 
+def test_a_labelled_body_keeps_the_lead_in():
+    raw = "Initiatives should follow:\n- Cultural Exchange:\nFestivals can humanize opponents."
+    assert blocks_of(clean(text=raw), "list_item") == [
+        ("list_item", "Festivals can humanize opponents.", "Initiatives should follow: Cultural Exchange"),
+    ]
+
+
 def test_short_unpunctuated_lines_under_a_heading_are_a_list():
     raw = "Dead and Injured from Recent Clashes\n44 Palestinians killed in Gaza\n300+ Palestinians wounded\n\nTalks go on."
     assert blocks_of(clean(text=raw)) == [

@@ -172,7 +172,7 @@ def _add_context(pieces: list[Piece]) -> list[Piece]:
             continue
         header = ""
         if label:
-            out.append(Piece("list_item", piece.text, label))
+            out.append(Piece("list_item", piece.text, labelled(lead_in or heading, label)))
             label = ""
             continue
         if piece.kind == "list_item":
@@ -181,6 +181,11 @@ def _add_context(pieces: list[Piece]) -> list[Piece]:
         lead_in = _lead_in(piece.text, pieces[i + 1] if i + 1 < len(pieces) else None)
         out.append(Piece("paragraph", piece.text, heading))
     return out
+
+
+def labelled(context: str, label: str) -> str:
+    """The context of a list item that has a label: "The triggers included: Civilian Impact"."""
+    return f"{context}: {label}" if context else label
 
 
 def _lead_in(text: str, following: Piece | None) -> str:

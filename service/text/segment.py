@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from service.models import Block, CleanedText, Segment
 from service.text.clauses import split_clauses, strip_spaces
-from service.text.layout import MAX_LABEL_WORDS, is_dateline, looks_like_heading
+from service.text.layout import MAX_LABEL_WORDS, is_dateline, labelled, looks_like_heading
 
 MIN_CLAIM_WORDS = 3
 _LABEL = re.compile(r"^([A-Z][^:.!?]{1,80}):\s+(?=\S)")
@@ -51,7 +51,7 @@ def _claim_spans(block: Block, doc: Doc) -> list[tuple[Span, str]]:
     label = _label(doc.text) if block.kind == "list_item" else None
     if label:
         label_text, body_start = label
-        context = f"{context}: {label_text}" if context else label_text
+        context = labelled(context, label_text)
     spans = []
     for sent in doc.sents:
         if sent.end_char <= body_start:
