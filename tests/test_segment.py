@@ -81,6 +81,11 @@ def test_coordination_inside_reported_speech_is_not_cut(nlp):
     assert texts(claims_of(text, nlp)) == [text]
 
 
+def test_a_coordinated_wh_clause_is_not_cut(nlp):
+    text = "It is another example of the war on terrorism and why this is going to be a long effort."
+    assert texts(claims_of(text, nlp)) == [text]
+
+
 def test_a_sentence_opening_with_but_keeps_it(nlp):
     text = "Talks stalled on Monday. But Abbas demanded that Israel commit first."
     assert texts(claims_of(text, nlp))[1] == "But Abbas demanded that Israel commit first."

@@ -14,6 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 
 
 def split_clauses(sent: Span) -> list[Span]:
@@ -35,6 +36,8 @@ def _cuts(sent: Span) -> list[tuple[int, int]]:
     for conj in root.children:
         if conj.dep_ != "conj" or not any(c.dep_ in _SUBJECTS for c in conj.children):
             continue
+        if conj.left_edge.tag_ in _WH_TAGS or conj.left_edge.dep_ == "mark":
+            continue  # "...an example of the war and why it will last": not a clause of its own
         ccs = [t for t in sent.doc[root.i + 1 : conj.left_edge.i] if t.dep_ == "cc"]
         if ccs:
             cut_start = ccs[-1].i
