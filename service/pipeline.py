@@ -27,6 +27,7 @@ from service.relate import Relater
 from service.search import hybrid_search
 from service.store import DuplicateDocument, Store
 from service.text.clean import clean
+from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
 from service.text.segment import segment
@@ -117,6 +118,7 @@ class Pipeline:
         segments = segment(cleaned, self.nlp)
         claims = extract_claims(segments, self.nlp, published_at)
         vectors = self.encoder.encode([c.text for c in claims])
+        score_checkworthiness(claims, vectors)
         return Analysis(cleaned, claims, vectors)
 
     def statement(self, text: str, published_at: str | None = None,
@@ -126,7 +128,9 @@ class Pipeline:
         if not text.strip():
             raise EmptyStatement(field)
         (claim,) = extract_claims([Segment(text=text, start=0, end=len(text))], self.nlp, published_at)
-        return claim, self.encoder.encode([claim.text])[0]
+        vectors = self.encoder.encode([claim.text])
+        score_checkworthiness([claim], vectors)
+        return claim, vectors[0]
 
     # -- stages with the corpus ------------------------------------------------------
 

@@ -73,3 +73,9 @@ def test_time_without_a_day_keeps_its_zone(nlp):
 def test_city_zone():
     assert str(city_zone("Tehran")) == "Asia/Tehran"
     assert city_zone("Atlantis") is None
+
+
+def test_twelve_hour_clock_on_a_weekday(nlp):
+    day, clock = extract_dates(nlp("At 7:30 p.m. on Monday the strike hit."), TUESDAY)
+    assert day.start == "2024-10-21"
+    assert clock.start == "2024-10-21T19:30:00"

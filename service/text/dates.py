@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -20,7 +20,7 @@ from service.text.quantities import words_to_number
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower() for name in calendar.month_name[1:]} | {a.lower() for a in calendar.month_abbr[1:]} | {"sept"}
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*([ap])\.?m\.?)?$|^(\d{1,2})\s*([ap])\.?m\.?$", re.I)
+_CLOCK = re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?:(?P<half>[ap])\.?\s?m\b\.?)?", re.I)
 _ZONE_ABBREVIATIONS = {
     "gmt": 0, "utc": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "idt": 3,
     "ist": 2, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8,
@@ -56,7 +56,7 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
             if anchored is not None:
                 days.append(anchored)
         elif ent.label_ == "TIME":
-            clock = _clock(ent)
+            clock = _clock(ent.text)
             if clock is not None:
                 times.append((ent.text, clock, _zone(ent)))
     day = next((d for d in days if d.granularity == "day"), None)
@@ -209,29 +209,22 @@ def _date_parser(published: date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
-def _clock(ent) -> time | None:
-    """The clock time a TIME entity names ("04:00 GMT", "7:30 p.m."), if it names one."""
-    for tok in ent:
-        words = tok.text
-        nxt = tok.nbor(1).text if tok.i + 1 < len(tok.doc) else ""
-        found = _TIME.match(f"{words} {nxt}".strip()) if nxt.lower().rstrip(".") in ("am", "pm", "a.m", "p.m") else None
-        found = found or _TIME.match(words)
-        if not found:
-            continue
-        if found.group(1) is not None:
-            hour, minute, half = int(found.group(1)), int(found.group(2)), found.group(3)
-        else:
-            hour, minute, half = int(found.group(4)), 0, found.group(5)
-        if half and half.lower() == "p" and hour < 12:
+def _clock(text: str) -> time | None:
+    """The clock time a TIME expression names ("04:00 GMT", "7:30 p.m.", "9am"), if any."""
+    for found in _CLOCK.finditer(text):
+        if found["minute"] is None and found["half"] is None:
+            continue  # a bare number ("within 24 hours") is no clock time
+        hour, minute, half = int(found["hour"]), int(found["minute"] or 0), (found["half"] or "").lower()
+        if half == "p" and hour < 12:
             hour += 12
-        if half and half.lower() == "a" and hour == 12:
+        elif half == "a" and hour == 12:
             hour = 0
         if hour < 24 and minute < 60:
             return time(hour, minute)
     return None
 
 
-def _zone(ent) -> object | None:
+def _zone(ent) -> tzinfo | None:
     """The zone a time is given in: an abbreviation ("04:00 GMT") or a city ("07:30 in Tehran")."""
     doc = ent.doc
     after = doc[ent.end : ent.end + 3]
