@@ -354,6 +354,31 @@ def test_html_article_keeps_its_structure_and_loses_its_chrome():
     assert "(see *notes*)" in cleaned.text
 
 
+def test_the_bio_of_an_author_named_in_page_metadata_is_dropped():
+    html = (
+        "<html><head><title>Talks</title></head><body><article><h1>Blinken Seeks Calm</h1>"
+        '<div class="author">AiBot<br>Written by AiBot</div>'
+        "<p>AiBot scans breaking news and distills articles into a concise summary for readers.</p>"
+        "<p>US Secretary of State Antony Blinken met Israeli and Palestinian leaders this week.</p>"
+        "</article></body></html>"
+    )
+    assert texts(clean(html=html), "paragraph") == [
+        "US Secretary of State Antony Blinken met Israeli and Palestinian leaders this week."
+    ]
+
+
+def test_a_short_page_keeps_its_structure_without_its_chrome():
+    html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/posts'>Posts</a></nav>"
+        "<p>Talks resumed in Cairo on Monday.</p><p>Aid trucks entered Gaza on Tuesday.</p>"
+        "<footer>Copyright Example News Limited</footer></body></html>"
+    )
+    assert blocks_of(clean(html=html)) == [
+        ("paragraph", "Talks resumed in Cairo on Monday.", ""),
+        ("paragraph", "Aid trucks entered Gaza on Tuesday.", ""),
+    ]
+
+
 def test_an_html_page_posted_as_text_is_read_as_html():
     assert clean(text=ARTICLE_HTML).text == clean(html=ARTICLE_HTML).text
 

@@ -44,13 +44,14 @@ _BYLINE = re.compile(
 )
 
 
-def drop_boilerplate(lines: list[str]) -> list[str]:
+def drop_boilerplate(lines: list[str], authors: frozenset[str] = frozenset()) -> list[str]:
     """The lines of ``lines`` that belong to the article itself.
 
-    Boilerplate is what surrounds an article; a text made of nothing else (a single
-    statement sent to be compared, say) is kept whole.
+    ``authors`` are names known from elsewhere (a page's metadata); bylines in the
+    lines add theirs. Boilerplate is what surrounds an article; a text made of nothing
+    else (a single statement sent to be compared, say) is kept whole.
     """
-    authors = {m.group("name") for m in map(_BYLINE.match, lines) if m}
+    authors = set(authors) | {m.group("name") for m in map(_BYLINE.match, lines) if m}
     kept = [line for line in _drop_navigation(lines) if not is_boilerplate(line, authors)]
     return kept or lines
 

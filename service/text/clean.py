@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from service.models import Block, CleanedText
@@ -26,6 +28,8 @@ _HTML_DOCUMENT = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
 # A list item that a lost line break left at the end of the previous sentence:
 # "...into violence. - Neutral Mediation Facilitation:"
 _INLINE_BULLET = re.compile(r"(?<=[.!?])\s+[-•]\s+(?=[A-Z])")
+_BLOCK_ELEMENT = re.compile(r"<(?:p|li|h[1-6]|tr|div|br)\b", re.I)
+_CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!<>-])")
 _NOT_WORD = re.compile(r"\W+")
 _LIST_PREFIX = "- "
@@ -35,26 +39,49 @@ def clean(text: str | None = None, html: str | None = None) -> CleanedText:
     """The article in ``html`` (preferred) or ``text`` as clean plain text with its blocks."""
     if html is None and text is not None and _HTML_DOCUMENT.match(text):
         html, text = text, None
-    light = _html_to_light_markup(html) if html is not None else to_light_markup(text or "")
-    pieces, title = lay_out(_content_lines(light))
+    if html is None:
+        lines = _content_lines(to_light_markup(text or ""))
+    else:
+        lines = _content_lines(_html_to_light_markup(html), _page_authors(html))
+    pieces, title = lay_out(lines)
     return _assemble(pieces, title)
 
 
+def _page_authors(html: str) -> frozenset[str]:
+    """The authors a page's metadata names: their bio boxes are boilerplate too."""
+    metadata = trafilatura.extract_metadata(html) if html.strip() else None
+    if metadata is None or not metadata.author:
+        return frozenset()
+    return frozenset(name.strip() for name in metadata.author.split(";") if name.strip())
+
+
 def _html_to_light_markup(html: str) -> str:
-    """The article's content as markdown; markup reading when trafilatura finds none."""
+    """The article's content as markdown, or the page's own structure where trafilatura
+    finds no article or flattens it (it falls back to one run of text on short pages)."""
     extracted = trafilatura.extract(
         html, output_format="markdown", include_tables=True, include_comments=False, favor_recall=True
     )
-    if not extracted:
-        return to_light_markup(html)
+    if not extracted or ("\n" not in extracted.strip() and len(_BLOCK_ELEMENT.findall(html)) > 1):
+        return to_light_markup(_without_page_chrome(html))
     # The page's own text can carry the same torn entities and escaped tags as pasted text.
     return to_light_markup(_MARKDOWN_ESCAPE.sub(r"\1", extracted))
 
 
-def _content_lines(light: str) -> list[str]:
+def _without_page_chrome(html: str) -> str:
+    """``html`` without the elements that hold a site's chrome rather than its article."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return html  # not a document lxml can read: tag soup, read as such
+    for element in tree.xpath("|".join(f"//{tag}" for tag in _CHROME_TAGS)):
+        element.drop_tree()
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def _content_lines(light: str, authors: frozenset[str] = frozenset()) -> list[str]:
     light = normalize_characters(_INLINE_BULLET.sub("\n- ", light))
     lines = [repair_glued_words(tidy_line(line)) for line in light.split("\n")]
-    return _drop_repeats(drop_boilerplate([line for line in lines if _has_words(line)]))
+    return _drop_repeats(drop_boilerplate([line for line in lines if _has_words(line)], authors))
 
 
 def _has_words(line: str) -> bool:
