@@ -99,12 +99,10 @@ def test_malformed_bodies_are_400_or_422(client, untouched, raw):
     assert_refused(client.post("/v1/documents", data=raw, content_type="application/json"), 400, 422)
 
 
-@pytest.mark.parametrize("depth,status", [(100_000, 400), (2_000, 400)])
-def test_deeply_nested_json_is_refused(client, untouched, depth, status):
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+def test_deeply_nested_json_is_refused(client, untouched, depth):
     nested = '{"text": "x", "metadata": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
-    r = client.post("/v1/documents", data=nested, content_type="application/json")
-    assert r.status_code < 500
-    assert r.status_code in (400, 422, 201)
+    assert_refused(client.post("/v1/documents", data=nested, content_type="application/json"), 400)
 
 
 def test_moderately_nested_metadata_round_trips(client):
