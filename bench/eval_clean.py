@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     sentences = read(args.data)
     tokens, splits = false_repairs(sentences)
     print(f"{label} sentences: {len(sentences)}, tokens: {tokens}")
-    print(f"word splits on clean news text: {len(splits)} ({10_000 * len(splits) / tokens:.2f} per 10k tokens)")
+    print(f"word splits on clean text: {len(splits)} ({10_000 * len(splits) / tokens:.2f} per 10k tokens)")
     for before, after in splits[: args.show]:
         print(f"    {before!r} -> {after!r}")
 
