@@ -251,6 +251,17 @@ def test_ai_disclaimer_is_dropped():
     assert texts(clean(text=raw)) == ["Blinken met leaders this week."]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Forty countries subscribe to the treaty on cluster munitions.",
+        "Researchers said the essays were written by AI and graded by teachers.",
+    ],
+)
+def test_news_about_subscriptions_or_ai_is_not_boilerplate(line):
+    assert texts(clean(text=f"Talks resumed on Monday.\n\n{line}")) == ["Talks resumed on Monday.", line]
+
+
 def test_navigation_bullets_above_the_article_are_dropped():
     raw = "• Israfan\n  • Posts\n  • Blinken Arrives in Israel\n\nBlinken Arrives in Israel\n\nBlinken arrived on Tuesday."
     assert blocks_of(clean(text=raw)) == [

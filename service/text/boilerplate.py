@@ -18,7 +18,7 @@ _MAX_MENU_ITEM_WORDS = 3
 _CALL_TO_ACTION = re.compile(
     r"""\b(?:
         share\ (?:this|the)\ (?:article|story|post|page)
-      | subscribe\ (?:to|for)\b
+      | subscribe\ (?:now|today|for\ (?:free|more|updates)|to\ (?:our|the)\ (?:newsletter|channel|feed|podcast|updates))
       | sign\ up\ (?:for|to)\ (?:our|the)\b
       | follow\ us\ on
       | stay\ (?:informed|tuned|updated)\ (?:about|on|with|for)
@@ -33,9 +33,13 @@ _LABEL = re.compile(
     r"|next\ (?:post|article)|you\ may\ also\ like|more\ stories)\W*$",
     re.I | re.X,
 )
+# A page saying that it, its articles or its content were made by AI (not an article
+# reporting that something else was).
 _AI_DISCLAIMER = re.compile(
-    r"\b(?:(?:written|generated|produced|created)\ (?:entirely\ |partly\ |partially\ |wholly\ )?"
-    r"(?:by|with|using)\ (?:an\ )?(?:AI|artificial\ intelligence)\b|AI[-\ ]generated\b|to\ err\ is\ human)",
+    r"""\b(?:this|these|the|our)\ (?:articles?|content|stor(?:y|ies)|posts?|summar(?:y|ies)|text)\b
+        [^.]{0,80}?\b(?:written|generated|produced|created)\ (?:\w+\ )?(?:by|with|using)\ (?:an\ )?
+        (?:AI|artificial\ intelligence)\b
+      | \bAI[-\ ]generated\ (?:content|articles?|stor(?:y|ies)|text|summar(?:y|ies))\b""",
     re.I | re.X,
 )
 _BYLINE = re.compile(
