@@ -10,7 +10,10 @@ set (stsbenchmark/sts-dev.csv), both columns, duplicates removed, and reports:
   the splits listed for inspection (each one is a candidate false repair);
 - edited sentences: the share of sentences whose ``clean()`` text differs from the
   sentence itself (whitespace aside), and how many of those had their words changed
-  rather than their spacing or punctuation;
+  rather than their spacing or punctuation (a text that is nothing but boilerplate is
+  kept whole, so this cannot see boilerplate rules fire);
+- boilerplate: the share of sentences that the boilerplate rules would drop from an
+  article (each one a false drop: these sentences are all content);
 - glue recall: for each sentence, one space next to a function word is removed
   ("Iran and" -> "Iranand"), and the repair must restore the sentence exactly.
 
@@ -30,6 +33,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from service.text.boilerplate import is_boilerplate  # noqa: E402
 from service.text.clean import clean  # noqa: E402
 from service.text.wordsplit import FUNCTION_WORDS, repair_glued_words  # noqa: E402
 
@@ -125,6 +129,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  of which with their words changed (not just spacing or punctuation): {len(reworded)}")
     for before, after in reworded[: args.show]:
         print(f"    {before!r}\n -> {after!r}")
+
+    dropped = [s for s in sentences if is_boilerplate(s)]
+    print(f"sentences the boilerplate rules would drop: {len(dropped)} ({100 * len(dropped) / len(sentences):.2f}%)")
+    for sentence in dropped[: args.show]:
+        print(f"    {sentence!r}")
 
     tried, restored = glue_recall(sentences, random.Random(args.seed))
     print(f"glued function words restored exactly: {restored} of {tried} ({100 * restored / tried:.1f}%)")
