@@ -46,10 +46,10 @@ class CachedPipeline(Pipeline):
         vectors = self.encoder.encode(cleaned)
         self._statements.update({t: (claim, vec) for t, claim, vec in zip(todo, claims, vectors)})
 
-    def statement(self, text, published_at=None):
+    def statement(self, text, published_at=None, **kwargs):
         if published_at is None and text in self._statements:
             return self._statements[text]
-        return super().statement(text, published_at)
+        return super().statement(text, published_at, **kwargs)
 
 
 class CompareClient:

@@ -344,3 +344,13 @@ def test_an_outcome_only_sought_differs_from_one_reached():
     assert v.kind == "related"
     assert "different outcome for the ceasefire" in v.explanation
     assert "agree to a ceasefire" in v.explanation
+
+
+def test_a_figure_that_matches_one_of_several_does_not_conflict():
+    paragraph = claim("The town had 5,000 people in 1990 and 6,000 people in 2000", "town people",
+                      quantities=[q(5000, 5000, "people", "5,000"), q(6000, 6000, "people", "6,000")])
+    matches = claim("The town had 6,000 people", "town people", quantities=[q(6000, 6000, "people", "6,000")])
+    neither = claim("The town had 9,000 people", "town people", quantities=[q(9000, 9000, "people", "9,000")])
+    assert classify(paragraph, matches, 0.8).kind != "contradiction"
+    v = classify(paragraph, neither, 0.8)
+    assert v.kind == "contradiction" and (v.conflicts[0].a, v.conflicts[0].b) == ("5,000", "9,000")

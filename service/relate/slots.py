@@ -42,9 +42,22 @@ def number_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     qa, qb = figures(a), figures(b)
     if totals_agree(qa, qb):
         return []
-    conflicts = []
+    if len(qb) < len(qa):
+        return [Conflict(c.type, c.b, c.a, c.about) for c in _unmatched_figures(b, qb, a, qa)]
+    return _unmatched_figures(a, qa, b, qb)
+
+
+def _unmatched_figures(a: Claim, qa, b: Claim, qb) -> list[Conflict]:
+    """Figures of ``a`` (the claim with fewer) that fit none of ``b``'s for the same
+    thing: a paragraph may give the figures of several days, and one of them may match."""
+    partners: dict[int, list[QuantityInterval]] = {}
     for x, y in _paired(a, qa, b, qb):
-        if not _overlaps(x, y):
+        partners.setdefault(id(x), []).append(y)
+    conflicts = []
+    for x in qa:
+        ys = partners.get(id(x), [])
+        if ys and not any(_overlaps(x, y) for y in ys):
+            y = ys[0]
             about = x.counts or counted_after(a.text, x.text) or y.counts or counted_after(b.text, y.text)
             conflicts.append(Conflict("count" if x.ordinal else "number", x.text, y.text, about))
     return conflicts
