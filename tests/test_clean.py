@@ -43,6 +43,10 @@ def test_broken_tags_are_removed(raw, expected):
     assert texts(clean(text=raw)) == [expected]
 
 
+def test_inline_tags_between_words_keep_the_words():
+    assert texts(clean(text="This is a <b>big</b> deal for <i>all</i> of us.")) == ["This is a big deal for all of us."]
+
+
 def test_runs_of_broken_br_are_line_breaks():
     cleaned = clean(text="The talks ended.\nbr > br > br > br />\nA truce began on Monday.")
     assert texts(cleaned) == ["The talks ended.", "A truce began on Monday."]

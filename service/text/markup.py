@@ -40,6 +40,10 @@ _NAME = "(?i:" + "|".join(_TAG_NAMES) + ")"
 # "< / ulToward" is a tag, "<US30YT=RR>" (a Reuters ticker) is not.
 _LOWER_NAME = "(?:" + "|".join(n for n in _TAG_NAMES if len(n) > 1) + ")"
 
+# Names that are never English words, so one standing alone before a tag is debris
+# (unlike "a" in "a <b>big</b> deal").
+_ORPHAN_NAME = "(?i:li|td|th|tr|ul|ol|tbody|thead|br)"
+
 # One alternation, tried left to right at each position:
 #   full     <td>, < / td >, <td class="x">, <br/>, <\/P> (slashes unescaped beforehand)
 #   glued    < / ulToward: the tag lost its ">" and runs into the next, capitalised word
@@ -50,7 +54,7 @@ _TAG = re.compile(
     <\s*(?P<full_close>/)?\s*(?P<full>{_NAME})(?![A-Za-z0-9])[^<>]*>
   | <\s*(?P<glued_close>/)?\s*(?P<glued>{_LOWER_NAME})(?=[A-Z]|\s*$)
   | (?<![\w<])(?P<tail_close>/)?(?P<tail>{_NAME})\s*\\?"?\s*/?\s*>(?!\s*\d)
-  | (?<![\w<])(?P<orphan>{_NAME})\s+(?=<\s*/?\s*{_NAME}(?![a-z]))
+  | (?<![\w<])(?P<orphan>{_ORPHAN_NAME})\s+(?=<\s*/?\s*{_NAME}(?![a-z]))
     """,
     re.VERBOSE | re.MULTILINE,
 )
