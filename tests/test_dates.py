@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from service.text.dates import anchor_date, city_zone, extract_dates, parse_published
+from service.text.dates import anchor_date, city_zone, extract_dates, may_name_a_time, parse_published
 
 TUESDAY = date(2024, 10, 22)
 
@@ -79,3 +79,13 @@ def test_twelve_hour_clock_on_a_weekday(nlp):
     day, clock = extract_dates(nlp("At 7:30 p.m. on Monday the strike hit."), TUESDAY)
     assert day.start == "2024-10-21"
     assert clock.start == "2024-10-21T19:30:00"
+
+
+@pytest.mark.parametrize("text", ["Date: October 22, 2023", "Earlier this week", "Monday's talks", "Jan. 10", "Strikes at 04:00"])
+def test_may_name_a_time(text):
+    assert may_name_a_time(text)
+
+
+@pytest.mark.parametrize("text", ["Blinken Presses Netanyahu on Avoiding Civilian Casualties", "Securing Regional Support"])
+def test_headings_without_time_words_are_not_parsed(text):
+    assert not may_name_a_time(text)

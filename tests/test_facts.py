@@ -26,6 +26,7 @@ class CountingNlp:
 
     def __init__(self, nlp):
         self.nlp, self.parsed = nlp, []
+        self.pipe_names = nlp.pipe_names
 
     def pipe(self, texts, **kwargs):
         texts = list(texts)

@@ -26,8 +26,18 @@ _ZONE_ABBREVIATIONS = {
     "ist": 2, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8,
     "pdt": -7, "msk": 3, "irst": 3.5, "jst": 9,
 }
+_TIME_WORD = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?(?:\W|$)"
+    r"|\b(?:today|tonight|yesterday|tomorrow|week|weekend|month|year|ago|morning|evening|night)\b",
+    re.I,
+)
 _AGO = re.compile(r"^(?P<n>[\w\s-]+?)\s+(?P<unit>day|week|month|year)s?\s+ago$")
 _FILLER = re.compile(r"^(?:on|by|from|since|until|in|the|of|during|at)\s+|(?:'s|’s)$")
+
+
+def may_name_a_time(text: str) -> bool:
+    """Cheap test before parsing: a digit, a month or weekday, or a relative time word."""
+    return bool(_TIME_WORD.search(text))
 
 
 def parse_published(published_at: str | None) -> date | None:

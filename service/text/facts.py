@@ -17,7 +17,7 @@ from datetime import date
 
 from service.models import AnchoredDate, Claim, Facts, QuantityInterval, Segment
 from service.text.attribution import core
-from service.text.dates import extract_dates, parse_published
+from service.text.dates import extract_dates, may_name_a_time, parse_published
 from service.text.entities import extract_entities, name_of, normalise
 from service.text.kind import claim_kind, speaks_of_future
 from service.text.polarity import polarity
@@ -46,11 +46,16 @@ def _parsed(segments: list[Segment], nlp) -> list:
 
 
 def _context_dates(segments: list[Segment], nlp, published: date | None) -> dict[str, list[AnchoredDate]]:
-    """Dates named by the headings and row headers that claims are read under."""
-    contexts = sorted({s.context for s in segments if s.context})
+    """Dates named by the headings and row headers that claims are read under.
+
+    Only the entity recogniser runs on them, and only on those that may name a time:
+    a document's contexts would otherwise cost as much to parse as its claims.
+    """
+    contexts = sorted({s.context for s in segments if s.context and may_name_a_time(s.context)})
+    only_entities = [name for name in nlp.pipe_names if name not in ("tok2vec", "ner")]
     return {
         context: extract_dates(doc[:], published)
-        for context, doc in zip(contexts, nlp.pipe(contexts))
+        for context, doc in zip(contexts, nlp.pipe(contexts, disable=only_entities))
     }
 
 
