@@ -55,12 +55,13 @@ def drop_boilerplate(lines: list[str], authors: frozenset[str] = frozenset()) ->
     lines add theirs. Boilerplate is what surrounds an article; a text made of nothing
     else (a single statement sent to be compared, say) is kept whole.
     """
-    authors = set(authors) | {m.group("name") for m in map(_BYLINE.match, lines) if m}
+    authors = authors | {m.group("name") for m in map(_BYLINE.match, lines) if m}
     kept = [line for line in _drop_navigation(lines) if not is_boilerplate(line, authors)]
     return kept or lines
 
 
-def is_boilerplate(line: str, authors: set[str] = frozenset()) -> bool:
+def is_boilerplate(line: str, authors: frozenset[str] = frozenset()) -> bool:
+    """Is ``line`` one of the lines a site wraps around its articles?"""
     words = line.split()
     if len(words) > _MAX_BOILERPLATE_WORDS:
         return False
