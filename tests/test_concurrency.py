@@ -56,7 +56,7 @@ def test_concurrent_writers_and_readers(tmp_path):
                 if time.monotonic() > deadline:
                     return
                 r = http.post(server.url + "/v1/documents", json=doc, timeout=300)
-                note_failure("POST /v1/documents", r)
+                note_failure(f"POST /v1/documents ({doc['url']})", r)
                 with lock:
                     answers.setdefault(doc["url"], []).append((r.status_code, r.json().get("id")))
 
