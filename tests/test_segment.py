@@ -81,6 +81,11 @@ def test_coordination_inside_reported_speech_is_not_cut(nlp):
     assert texts(claims_of(text, nlp)) == [text]
 
 
+def test_a_gapped_verb_keeps_the_sentence_whole(nlp):
+    text = "At least 61 people were killed and dozens injured across Afghanistan yesterday."
+    assert texts(claims_of(text, nlp)) == [text]
+
+
 def test_a_coordinated_wh_clause_is_not_cut(nlp):
     text = "It is another example of the war on terrorism and why this is going to be a long effort."
     assert texts(claims_of(text, nlp)) == [text]

@@ -15,6 +15,7 @@ from spacy.tokens import Span
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 _WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def split_clauses(sent: Span) -> list[Span]:
@@ -34,8 +35,8 @@ def _cuts(sent: Span) -> list[tuple[int, int]]:
     cuts = [(t.i, t.i + 1) for t in sent if t.text == ";"]
     root = sent.root
     for conj in root.children:
-        if conj.dep_ != "conj" or not any(c.dep_ in _SUBJECTS for c in conj.children):
-            continue
+        if conj.dep_ != "conj" or not _is_finite(conj) or not any(c.dep_ in _SUBJECTS for c in conj.children):
+            continue  # "61 were killed and dozens injured": a gapped verb shares the first one's tense
         if conj.left_edge.tag_ in _WH_TAGS or conj.left_edge.dep_ == "mark":
             continue  # "...an example of the war and why it will last": not a clause of its own
         ccs = [t for t in sent.doc[root.i + 1 : conj.left_edge.i] if t.dep_ == "cc"]
@@ -45,6 +46,11 @@ def _cuts(sent: Span) -> list[tuple[int, int]]:
                 cut_start -= 1  # the comma before ", and" goes with the cut
             cuts.append((cut_start, conj.left_edge.i))
     return sorted(set(cuts))
+
+
+def _is_finite(verb) -> bool:
+    """A verb with its own tense: "struck", "is", or one carried by an auxiliary ("was hit")."""
+    return verb.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _is_clause(span: Span) -> bool:
