@@ -102,3 +102,21 @@ def test_overlap_of_intervals(nlp):
     assert not plus.overlaps(exact)
     assert plus.overlaps(only(nlp, "350 Palestinians wounded"))
     assert not math.isinf(plus.low)
+
+
+@pytest.mark.parametrize(
+    "text, low, high",
+    [
+        ("Between 30 and 40 people were killed.", 30, 40),
+        ("Officials said 10 to 15 rockets were fired.", 10, 15),
+        ("The strike killed 20-25 fighters.", 20, 25),
+    ],
+)
+def test_ranges(nlp, text, low, high):
+    q = only(nlp, text)
+    assert (q.low, q.high) == (low, high)
+    assert q.counts
+
+
+def test_a_range_of_years_is_not_a_figure(nlp):
+    assert quantities(nlp, "The war lasted from 2006 to 2008.") == []

@@ -8,6 +8,7 @@ it counts ("palestinians wounded", "missiles", "hours") read off the dependency 
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 
@@ -47,6 +48,7 @@ _ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated",
 _AT_MOST = ("up to", "at most", "no more than", "not more than", "less than", "fewer than",
             "under", "below", "as many as", "as much as")
 _CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+_MONTHS = {m.lower() for m in calendar.month_name[1:]} | {m.lower() for m in calendar.month_abbr[1:]} | {"sept"}
 _DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 # Numbers inside these entities are names ("UN Resolution 1701", "Apollo 11"), not figures.
 _NAME_LABELS = {"ORG", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "GPE", "PERSON", "EVENT", "LOC"}
@@ -114,11 +116,40 @@ def extract_quantities(span) -> list[QuantityInterval]:
         if not run:
             i += 1
             continue
-        quantity = _quantity(tokens, run)
+        upper = _range_end(tokens, run)
+        quantity = _range(tokens, run, upper) if upper else _quantity(tokens, run)
         if quantity is not None:
             found.append(quantity)
-        i = run[-1].i - tokens[0].i + 1
+        i = (upper or run)[-1].i - tokens[0].i + 1
     return found
+
+
+def _range_end(tokens, run):
+    """The upper figure of "10 to 20", "10-20" or "between 10 and 20", if ``run`` opens one."""
+    after = run[-1].i - tokens[0].i + 1
+    if after + 1 >= len(tokens) or _is_name_or_calendar(run) or not _plain(run):
+        return []
+    joiner = tokens[after].lower_
+    if joiner == "to" and _preceding(tokens, run[0], 1) in _CURRENCIES:
+        return []  # "gave $5 million to 40% of families": "to" is a preposition here
+    if joiner in ("to", "-", "–") or (joiner == "and" and _preceding(tokens, run[0], 1) == "between"):
+        upper = _number_run(tokens, after + 1)
+        return upper if upper and _plain(upper) else []
+    return []
+
+
+def _plain(run) -> bool:
+    return run[0].lower_ not in _VAGUE and parse_ordinal(run[0].lower_) is None
+
+
+def _range(tokens, run, upper) -> QuantityInterval | None:
+    low, high = words_to_number([t.text for t in run]), words_to_number([t.text for t in upper])
+    if low is None or high is None or low > high:
+        return None
+    offset = tokens[0].i
+    start = run[0].i - offset - (_preceding(tokens, run[0], 1) == "between")
+    text = "".join(t.text_with_ws for t in tokens[start : upper[-1].i - offset + 1]).strip()
+    return QuantityInterval(low=low, high=high, counts=_counts(upper) or _counts(run), text=text)
 
 
 def _is_number_word(tok) -> bool:
@@ -241,10 +272,18 @@ def _is_name_or_calendar(run) -> bool:
     first = run[0]
     if first.ent_type_ in _NAME_LABELS:
         return True
-    if first.ent_type_ in ("DATE", "TIME"):
-        noun = _counted_noun(run)
-        return noun is None or noun.lemma_.lower() not in _DURATIONS
-    return False
+    noun = _counted_noun(run)
+    if noun is not None and noun.lemma_.lower() in _DURATIONS:
+        return False  # "2½ hours", "three days": a length of time is a figure
+    if _looks_like_year(run):
+        return True
+    # spaCy sometimes tags "between 30 and 40 people" DATE: a counted noun settles it.
+    calendar_noun = noun is None or noun.lower_.rstrip(".") in _MONTHS
+    return first.ent_type_ in ("DATE", "TIME") and calendar_noun
+
+
+def _looks_like_year(run) -> bool:
+    return len(run) == 1 and bool(re.fullmatch(r"1[5-9]\d\d|20\d\d", run[0].text))
 
 
 def _counted_noun(run):
