@@ -28,7 +28,7 @@ from checkworthiness_features import claims_and_vectors  # noqa: E402
 
 from service.text.checkworthiness import MODEL_PATH, CheckworthinessModel, feature_matrix  # noqa: E402
 
-C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[StandardScaler, LogisticRegression]:

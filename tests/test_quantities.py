@@ -120,3 +120,13 @@ def test_ranges(nlp, text, low, high):
 
 def test_a_range_of_years_is_not_a_figure(nlp):
     assert quantities(nlp, "The war lasted from 2006 to 2008.") == []
+
+
+@pytest.mark.parametrize(
+    "text, low, high",
+    [("Hundreds of thousands of people fled.", 200_000, 999_000), ("Tens of thousands of people fled.", 20_000, 99_000)],
+)
+def test_vague_scales(nlp, text, low, high):
+    q = only(nlp, text)
+    assert (q.low, q.high, q.approximate) == (low, high, True)
+    assert q.counts.startswith("people")

@@ -32,7 +32,7 @@ _ORDINAL_WORDS = {
 }
 # Plural scale words and vague quantifiers name a range, not a figure.
 _VAGUE = {
-    "several": (3, 9), "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
+    "several": (3, 9), "tens": (20, 99), "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
     "thousands": (2_000, 9_999), "millions": (2_000_000, 9_999_999),
     "billions": (2_000_000_000, 9_999_999_999),
 }
@@ -171,7 +171,12 @@ def _number_run(tokens, start: int):
     if not _is_number_word(tok) or ":" in tok.text:
         return []
     run = [tok]
-    if tok.lower_ in _VAGUE or parse_ordinal(tok.lower_) is not None:
+    if tok.lower_ in _VAGUE:
+        following = tokens[start + 1 : start + 3]
+        if len(following) == 2 and following[0].lower_ == "of" and following[1].lower_.rstrip("s") in _SCALES:
+            run += following  # "hundreds of thousands", "tens of millions"
+        return run
+    if parse_ordinal(tok.lower_) is not None:
         return run
     j = start + 1
     while j < len(tokens):
@@ -199,11 +204,11 @@ def _quantity(tokens, run) -> QuantityInterval | None:
                                 text=first.text, ordinal=True)
     if first.lower_ in _VAGUE:
         low, high = _VAGUE[first.lower_]
-        prefix = _preceding(tokens, first, 2)
-        if prefix.endswith("tens of") and first.lower_ == "thousands":
-            low, high = 20_000, 99_999
-        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run),
-                                text=first.text, approximate=True)
+        if len(run) == 3:  # "hundreds of thousands"
+            scale = _SCALES[last.lower_.rstrip("s")]
+            low, high = low * scale, high * scale
+        text = "".join(t.text_with_ws for t in run).strip()
+        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run), text=text, approximate=True)
     words = text_words
     article = _preceding(tokens, first, 1)
     if article in ("a", "an") and first.lower_ in _SCALES:
