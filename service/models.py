@@ -106,6 +106,8 @@ class Segment(_Plain):
 
 @dataclass
 class Entity(_Plain):
+    """A named actor, place or thing; ``canonical`` is what to compare across documents."""
+
     text: str  # as written
     label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, ...
     canonical: str = ""  # the document's fullest name for it ("Antony Blinken")
@@ -115,6 +117,8 @@ class Entity(_Plain):
 class QuantityInterval(_Plain):
     """A figure as the interval it asserts: "300+" is [300, inf), "nearly 200" is [180, 200).
 
+    "about 1,000" is [900, 1100] and "dozens" [24, 99], both ``approximate``; "up to 50"
+    is (None, 50]; "between 30 and 40" is [30, 40].
     ``None`` bounds are open ends. ``counts`` names what is counted or measured
     ("palestinians killed", "missiles", "hours"), ``ordinal`` marks "11th" or "eleventh".
     """
@@ -146,7 +150,9 @@ class AnchoredDate(_Plain):
 
     ``start``/``end`` are ISO 8601 (dates, or datetimes with offset when a time is
     known) and bound the range the expression allows; ``granularity`` is one of
-    "time", "day", "week", "month", "year".
+    "time", "day", "week", "month", "year". A clock time whose day the claim does not
+    name is a time alone with its zone ("04:00:00+00:00" for "04:00 GMT", "07:30:00+03:30"
+    for "07:30 in Tehran"); relative expressions without a publication date are left out.
     """
 
     text: str
@@ -163,10 +169,10 @@ class Facts(_Plain):
     quantities: list[QuantityInterval] = field(default_factory=list)
     dates: list[AnchoredDate] = field(default_factory=list)
     polarity: str = "affirmed"  # or "negated"
-    negation_cues: list[str] = field(default_factory=list)
+    negation_cues: list[str] = field(default_factory=list)  # "no", "not", "denied", "refused", ... as written
     attribution: str | None = None  # who says it ("Hochstein", "sources", "the ministry")
-    subject: str | None = None
-    predicate: str | None = None  # lemma of the main verb
+    subject: str | None = None  # of the main clause, or of the reported clause when attributed
+    predicate: str | None = None  # lemma of the main verb ("meet" in "is set to meet")
     object: str | None = None
     lemmas: list[str] = field(default_factory=list)  # content-word lemmas, for overlap
 
