@@ -42,10 +42,9 @@ class Core:
 
 
 def core(span) -> Core:
-    root = span.root
-    source, content = _reported(root)
-    according = _according_to(span)
-    source = source or according
+    """Speaker, subject, predicate and object of a parsed span's main assertion."""
+    source, content = _reported(span.root)
+    source = source or _according_to(span)
     action = _planned_action(content)
     subject = _first_child(content, ("nsubj", "nsubjpass", "csubj"))
     obj = _first_child(action, _OBJECT_DEPS) or _prep_object(action)

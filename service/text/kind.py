@@ -36,7 +36,7 @@ def claim_kind(span, verb, reported: bool, has_quantity: bool) -> str:
         return "quote"
     if speaks_of_future(verb):
         return "prediction"
-    if _judges(span, verb):
+    if _judges(verb):
         return "opinion"
     if has_quantity:
         return "quantity"
@@ -59,7 +59,7 @@ def _plans_ahead(word) -> bool:
     return any(c.dep_ == "xcomp" for c in word.children)
 
 
-def _judges(span, verb) -> bool:
+def _judges(verb) -> bool:
     auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     if auxes & _OPINION_AUX:
         return True
