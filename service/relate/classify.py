@@ -14,9 +14,9 @@ from dataclasses import replace
 from service.models import Claim, Conflict, Verdict
 from service.relate import conflicts as opposition
 from service.relate import explain, slots
-from service.relate.lexicon import antonym_pair
+from service.relate.lexicon import antonym_pair, same_word
 from service.relate.nli import NLIBackend, NLIScores
-from service.relate.same_event import EventMatch, Thresholds, assess
+from service.relate.same_event import EventMatch, Thresholds, assess, content_words, word_overlap
 from service.relate.wording import snippet
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -55,7 +55,8 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, thresholds: Thresholds
         found += slots.date_conflicts(a, b)
     if event.overlap >= thresholds.opposition_overlap:
         found += opposition.negation_conflicts(a, b, event.shared)
-        found += opposition.antonym_conflicts(a, b, event.shared)
+    found += [c for c in opposition.antonym_conflicts(a, b, event.shared)
+              if _overlap_besides(a, b, c) >= thresholds.opposition_overlap]
     found += opposition.outcome_conflicts(a, b)
     if any(c.type in ("negation", "antonym", "outcome") for c in found):
         attributed = opposition.attribution_conflict(a, b)
@@ -123,6 +124,15 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, similarity: float, t: Thresho
     if equivalences(a, b) and similarity >= t.agree_overlap_similarity:
         return True  # the same figure, written two ways, is positive evidence
     return event.overlap >= t.agree_overlap and similarity >= t.agree_overlap_similarity
+
+
+def _overlap_besides(a: Claim, b: Claim, antonym: Conflict) -> float:
+    """Content overlap with the two opposed words left out: "prices rose" and "prices
+    fell" say the same but for the word that opposes them."""
+    opposed = {antonym.a.lower(), antonym.b.lower(), *(antonym_pair(opposition.vocabulary(a), opposition.vocabulary(b)) or ())}
+    keep = [[w for w in content_words(c) if not any(same_word(w, o) for o in opposed)] for c in (a, b)]
+    _, overlap = word_overlap(*keep)
+    return overlap
 
 
 def _contradiction_confidence(event: EventMatch, similarity: float, found: list[Conflict]) -> float:

@@ -33,7 +33,7 @@ class Thresholds:
 
     same_overlap: float = 0.5  # share of the shorter claim's content words the other has
     same_similarity: float = 0.75  # or embeddings this close
-    opposition_overlap: float = 0.8  # a negation or antonym must oppose the same content
+    opposition_overlap: float = 0.9  # a negation or antonym must oppose the same content
     strong_overlap: float = 0.6  # dated differently yet this close: a date conflict...
     strong_similarity: float = 0.7  # ...rather than two events
     agree_similarity: float = 0.85
@@ -54,9 +54,7 @@ class EventMatch:
 
 def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds) -> EventMatch:
     ca, cb = content_words(a), content_words(b)
-    shared = [x for x in ca if any(same_word(x, y) for y in cb)]
-    shared_b = [y for y in cb if any(same_word(x, y) for x in ca)]
-    overlap = max(_share(shared, ca), _share(shared_b, cb))
+    shared, overlap = word_overlap(ca, cb)
     match = EventMatch(overlap=overlap, shared=shared, actors=shared_actors(a, b))
     match.same_act = len(match.actors) >= 2 and (same_act(a, cb) or same_act(b, ca))
     close = overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
@@ -75,13 +73,23 @@ def same_act(claim: Claim, other_words: list[str]) -> bool:
 
 
 def content_words(claim: Claim) -> list[str]:
-    """The claim's content lemmas, less reporting verbs and negations, in order, once."""
+    """The claim's content lemmas, in order, once: less reporting verbs, negations and
+    the words naming who reports it ("Iran's army denies firing" is about firing)."""
+    source = set(_source(claim).lower().replace("'s", " ").replace("’s", " ").split())
     seen = []
     for lemma in claim.facts.lemmas:
         lemma = lemma.lower()
-        if lemma not in REPORTING and lemma not in NEGATION_CUES and lemma not in seen:
+        if lemma not in REPORTING and lemma not in NEGATION_CUES and lemma not in source and lemma not in seen:
             seen.append(lemma)
     return seen
+
+
+def _source(claim: Claim) -> str:
+    """Who the claim is attributed to, or the subject of a reporting verb ("X denies")."""
+    facts = claim.facts
+    if facts.attribution:
+        return facts.attribution
+    return facts.subject or "" if (facts.predicate or "").lower() in REPORTING else ""
 
 
 def shared_actors(a: Claim, b: Claim) -> list[str]:
@@ -96,6 +104,14 @@ def shared_actors(a: Claim, b: Claim) -> list[str]:
 
 def _actor(entity) -> str:
     return (entity.canonical or entity.text).lower()
+
+
+def word_overlap(ca: list[str], cb: list[str]) -> tuple[list[str], float]:
+    """The words of ``ca`` that ``cb`` shares, and the share of the shorter claim's
+    words that the other has (so a claim inside a longer one overlaps fully)."""
+    shared = [x for x in ca if any(same_word(x, y) for y in cb)]
+    shared_b = [y for y in cb if any(same_word(x, y) for x in ca)]
+    return shared, max(_share(shared, ca), _share(shared_b, cb))
 
 
 def _share(part: list[str], whole: list[str]) -> float:
