@@ -89,7 +89,8 @@ def _source(claim: Claim) -> str:
     facts = claim.facts
     if facts.attribution:
         return facts.attribution
-    return facts.subject or "" if (facts.predicate or "").lower() in REPORTING else ""
+    reports = (facts.predicate or "").lower() in REPORTING
+    return (facts.subject or "") if reports else ""
 
 
 def shared_actors(a: Claim, b: Claim) -> list[str]:
