@@ -19,6 +19,7 @@ import secrets
 from flask import Flask, current_app, g, request
 
 from service.api.errors import ApiError
+from service.store.base import ApiKey
 
 SCOPES = ("read", "write")
 KEY_PREFIX = "cfk_"  # makes a leaked key easy to spot for secret scanners
@@ -33,7 +34,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_key(store, scope: str, name: str | None = None) -> tuple[str, object]:
+def create_key(store, scope: str, name: str | None = None) -> tuple[str, ApiKey]:
     """Make a key, store its hash; return the key itself (the only time it exists) and the record."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
@@ -71,7 +72,7 @@ def _view_doc() -> dict | None:
     return getattr(view, "openapi", None)
 
 
-def _find_key(store):
+def _find_key(store) -> ApiKey:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
