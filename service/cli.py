@@ -2,6 +2,8 @@
 
     crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--insecure]
     crossfact keys create --scope read|write [--name NAME] [--db PATH]
+    crossfact keys list [--db PATH]
+    crossfact keys revoke ID [--db PATH]
     crossfact ingest PATH... [--source NAME] [--db PATH]
     crossfact check TEXT [--db PATH]
     crossfact compare A B
@@ -97,6 +99,29 @@ def keys_create(scope: str, name: str | None, db_path: str | None):
 
     key, record = create_key(open_store(_settings(db_path)), scope, name)
     click.echo(f"created {scope} key {record.id}{f' ({name})' if name else ''}; it is not shown again: {key}")
+
+
+@keys.command("list")
+@db_option
+def keys_list(db_path: str | None):
+    """The keys, without the keys themselves: id, scope, name, created, revoked."""
+    from service.store import open_store
+
+    for key in open_store(_settings(db_path)).list_api_keys():
+        revoked = f"revoked {key.revoked_at}" if key.revoked_at else "active"
+        click.echo(f"{key.id}\t{key.scope}\t{key.name or '-'}\t{key.created_at}\t{revoked}")
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+@db_option
+def keys_revoke(key_id: int, db_path: str | None):
+    """Revoke a key at once. Auth stays on even when no active key is left."""
+    from service.store import open_store
+
+    if not open_store(_settings(db_path)).revoke_api_key(key_id):
+        raise click.ClickException(f"no active key with id {key_id}")
+    click.echo(f"revoked key {key_id}")
 
 
 @main.command()

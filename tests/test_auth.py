@@ -119,3 +119,25 @@ def test_serve_refuses_a_public_host_without_keys(settings):
 ])
 def test_loopback_hosts(host, loopback):
     assert _is_loopback(host) is loopback
+
+
+def test_revoked_keys_stop_working_and_auth_stays_on(client, store, keys):
+    read = store.find_api_key(hash_key(keys["read"]))
+    assert store.revoke_api_key(read.id) and not store.revoke_api_key(read.id)
+    assert client.get("/v1/documents", headers=auth(keys["read"])).status_code == 401
+    write = store.find_api_key(hash_key(keys["write"]))
+    store.revoke_api_key(write.id)
+    # Revoking the last key must lock the API, not open it.
+    assert client.get("/v1/documents").status_code == 401
+    assert [k.revoked_at is not None for k in store.list_api_keys()] == [True, True]
+
+
+def test_cli_lists_and_revokes_keys(settings, store, keys):
+    runner = CliRunner()
+    listed = runner.invoke(main, ["keys", "list", "--db", settings.db_path])
+    assert listed.exit_code == 0 and "reader" in listed.output and "writer" in listed.output
+    assert all(key not in listed.output for key in keys.values())
+    write_id = store.find_api_key(hash_key(keys["write"])).id
+    assert runner.invoke(main, ["keys", "revoke", str(write_id), "--db", settings.db_path]).exit_code == 0
+    assert store.find_api_key(hash_key(keys["write"])) is None
+    assert runner.invoke(main, ["keys", "revoke", str(write_id), "--db", settings.db_path]).exit_code != 0

@@ -104,7 +104,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
     key_hash TEXT NOT NULL UNIQUE,
     scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
     name TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
 );
 """
 
@@ -187,13 +188,29 @@ class SQLiteStore:
         return ApiKey(id=key_id, key_hash=key_hash, scope=scope, name=name, created_at=created)
 
     def find_api_key(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash, unless it was revoked."""
         row = self.db.conn.execute(
-            "SELECT id, key_hash, scope, name, created_at FROM api_keys WHERE key_hash = ?", (key_hash,)
+            "SELECT id, key_hash, scope, name, created_at, revoked_at FROM api_keys "
+            "WHERE key_hash = ? AND revoked_at IS NULL", (key_hash,)
         ).fetchone()
         return ApiKey(*row) if row else None
 
+    def list_api_keys(self) -> list[ApiKey]:
+        rows = self.db.conn.execute(
+            "SELECT id, key_hash, scope, name, created_at, revoked_at FROM api_keys ORDER BY id"
+        ).fetchall()
+        return [ApiKey(*row) for row in rows]
+
+    def revoke_api_key(self, key_id: int) -> bool:
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_iso(), key_id)
+            ).rowcount > 0
+
     def has_api_keys(self) -> bool:
-        # Cheap enough for every request, so keys made by the CLI count at once.
+        """Whether auth is on: a key was ever created. Revoked keys count, so revoking
+        the last key locks the API instead of opening it. Cheap enough for every
+        request, so keys made by the CLI count at once."""
         return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys)").fetchone()[0] == 1
 
     # -- documents ---------------------------------------------------------------------
