@@ -14,11 +14,12 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-RRF_K = 60  # reciprocal rank fusion constant: damps the difference between ranks 1 and 2
+RRF_K = 10  # reciprocal rank fusion constant: lower trusts the top ranks more (60 is the paper's default)
 LEXICAL_WEIGHT = 1.0  # the BM25 ranking's share of the fused score, relative to the vectors'
 DEPTH = 100  # candidates taken from each ranking before fusing
 
-_URL = re.compile(r"\b(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
+# No word boundary before a link: pasted text often glues it to the word before ("Usapic.twitter.com/x").
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _HASH = re.compile(r"(?<!\w)#(?=\w)")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")

@@ -18,6 +18,8 @@ from service.search import fuse, hybrid_search, lexical_query, normalise_query
         ("How are butterflies surviving the #AustralianFires?", "How are butterflies surviving the AustralianFires?"),
         ("write to me@example.org about C# and www.example.com/x", "write to me@example.org about C# and"),
         ("  @a @b  ", ""),
+        ("caught on camera.IranUsapic.twitter.com/TvRkHvlgby", "caught on camera.IranUsa"),
+        ("DefundThisNowhttps://t.co/CsHG8R9cHp now", "DefundThisNow now"),
     ],
 )
 def test_normalise_query_drops_links_and_handles(raw, clean):
