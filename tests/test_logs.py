@@ -85,15 +85,19 @@ def test_errors_and_refusals_are_logged_too(client, store, request_log):
 
 
 def test_configure_logging_writes_json_lines():
-    logger = logging.getLogger("crossfact")
-    saved = logger.handlers[:], logger.level, logger.propagate
+    root, ours = logging.getLogger(), logging.getLogger("crossfact")
+    saved = root.handlers[:], root.level, ours.level
     stream = io.StringIO()
     try:
         configure_logging(stream=stream)
         logging.getLogger("crossfact.request").info("x", extra={"request": {"request_id": "r1", "status": 200}})
         logging.getLogger("crossfact.api").warning("plain message")
+        logging.getLogger("waitress.queue").warning("Task queue depth is 1")
+        logging.getLogger("waitress").info("chatter below warning is dropped")
     finally:
-        logger.handlers[:], logger.level, logger.propagate = saved
-    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
-    assert first["request_id"] == "r1" and first["status"] == 200 and first["level"] == "info"
-    assert second["message"] == "plain message" and first["time"].endswith("Z")
+        root.handlers[:], root.level = saved[:2]
+        ours.setLevel(saved[2])
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line.get("message") for line in lines] == [None, "plain message", "Task queue depth is 1"]
+    assert lines[0]["request_id"] == "r1" and lines[0]["status"] == 200 and lines[0]["level"] == "info"
+    assert lines[2]["logger"] == "waitress.queue" and lines[0]["time"].endswith("Z")

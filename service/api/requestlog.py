@@ -71,10 +71,14 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: int = logging.INFO, stream=None) -> None:
-    """JSON lines on stderr for crossfact's loggers; called once, by ``crossfact serve``."""
+    """JSON lines on stderr; called once, by ``crossfact serve``.
+
+    The handler sits on the root logger so that warnings of libraries (waitress's
+    "Task queue depth") are JSON lines too; crossfact's own loggers speak from ``level``.
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("crossfact")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level)
-    logger.propagate = False
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("crossfact").setLevel(level)
