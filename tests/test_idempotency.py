@@ -85,3 +85,22 @@ def test_real_server_same_content_and_same_url_at_once(server):
     ]))
     listed = requests.get(server.url + "/v1/documents", timeout=30).json()["data"]
     assert sorted(d["id"] for d in listed) == sorted({by_content, by_url})
+
+
+@pytest.mark.slow
+def test_two_server_processes_on_one_database(server):
+    """Two processes share no lock; the database's unique indexes decide, and the loser answers with the winner."""
+    other = LiveServer(server.db_path, threads=CLIENTS).start()
+    try:
+        urls = [server.url, other.url] * (CLIENTS // 2)
+        text = "The harbour authority said on Sunday that 12 ships were waiting to unload at the port."
+
+        def post_one(body):
+            with requests.Session() as http:
+                r = http.post(urls.pop() + "/v1/documents", json=body, timeout=120)
+            return r.status_code, r.json()
+
+        doc_id = assert_one_document(race(post_one, [{"text": text}] * CLIENTS))
+        assert requests.get(f"{other.url}/v1/documents/{doc_id}", timeout=30).status_code == 200
+    finally:
+        other.stop()
