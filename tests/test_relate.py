@@ -354,3 +354,11 @@ def test_a_figure_that_matches_one_of_several_does_not_conflict():
     assert classify(paragraph, matches, 0.8).kind != "contradiction"
     v = classify(paragraph, neither, 0.8)
     assert v.kind == "contradiction" and (v.conflicts[0].a, v.conflicts[0].b) == ("5,000", "9,000")
+
+
+def test_a_time_of_day_and_a_date_are_not_compared():
+    clock = claim("The strike came at 07:30", "strike come",
+                  dates=[AnchoredDate("07:30", "07:30:00+03:30", "07:30:00+03:30", "time")])
+    day = claim("The strike came on October 24, 2023", "strike come",
+                dates=[AnchoredDate("October 24, 2023", "2023-10-24", "2023-10-24")])
+    assert classify(clock, day, 0.9).kind != "contradiction"

@@ -126,8 +126,9 @@ def date_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     rb = [_range(d, b) for d in db]
     if any(x is None for x in ra + rb):
         return []
-    if any(_meet(x, y) for x in ra for y in rb):
-        return []
+    comparable = [(x, y) for x in ra for y in rb if type(x[0]) is type(y[0])]
+    if not comparable or any(_meet(x, y) for x, y in comparable):
+        return []  # a time of day and a date cannot be set against each other
     x, y = da[0], db[0]
     kind = "time" if x.granularity == y.granularity == "time" else "date"
     return [Conflict(kind, x.text, y.text, "when it happened")]
