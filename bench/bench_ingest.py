@@ -18,6 +18,8 @@ import os
 import pstats
 import sys
 import time
+import traceback
+from collections import Counter
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -57,6 +59,8 @@ def main() -> None:
     parser.add_argument("--data", default=DEFAULT_DATA, help="the shared data folder (default: ../shared/data)")
     parser.add_argument("--articles", type=int, default=0, help="ingest only the first N articles")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the ingest of N articles")
+    parser.add_argument("--budget", type=float, default=0, metavar="SECONDS",
+                        help="stop ingesting after this long (a loaded machine) and report what was done")
     args = parser.parse_args()
     articles = public_articles(args.data)
     if args.articles:
@@ -67,8 +71,15 @@ def main() -> None:
 
     pipeline = fresh_pipeline("ingest.db")
     load = os.getloadavg()[0]
+    documents, failures = [], Counter()
     started = time.perf_counter()
-    documents = [pipeline.ingest(a).document.id for a in articles]
+    for article in articles:
+        try:
+            documents.append(pipeline.ingest(article).document.id)
+        except Exception as exc:  # a bug in a stage must not hide the throughput of the rest
+            failures[f"{type(exc).__name__} at {_where(exc)}"] += 1
+        if args.budget and time.perf_counter() - started > args.budget:
+            break
     ingest_s = time.perf_counter() - started
 
     texts = stored_claim_texts(pipeline, documents)
@@ -76,13 +87,21 @@ def main() -> None:
     pipeline.encoder.encode(texts)
     encode_s = time.perf_counter() - started
 
-    chars = sum(len(a.text) for a in articles)
+    tried = len(documents) + sum(failures.values())
+    chars = sum(len(a.text) for a in articles[:tried])
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load:.2f} at start, "
           f"{os.getloadavg()[0]:.2f} at end")
-    print(f"articles: {len(articles)} ({chars / len(articles):.0f} characters each), claims: {len(texts)}")
-    print(f"ingest: {ingest_s:.1f} s = {len(articles) / ingest_s:.2f} articles/s, {len(texts) / ingest_s:.1f} claims/s")
+    print(f"articles: {tried} ({chars / tried:.0f} characters each), stored: {len(documents)}, claims: {len(texts)}")
+    for failure, count in failures.items():
+        print(f"failed: {count} x {failure}")
+    print(f"ingest: {ingest_s:.1f} s = {tried / ingest_s:.2f} articles/s, {len(texts) / ingest_s:.1f} claims/s")
     print(f"bare encode of the same claims: {encode_s:.1f} s = {len(texts) / encode_s:.1f} claims/s")
     print(f"ingest / encode: {ingest_s / encode_s:.2f}")
+
+
+def _where(exc: BaseException) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{os.path.relpath(frame.filename)}:{frame.lineno}"
 
 
 def profile(articles) -> None:
@@ -90,7 +109,10 @@ def profile(articles) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for article in articles:
-        pipeline.ingest(article)
+        try:
+            pipeline.ingest(article)
+        except Exception as exc:  # reported, not profiled around
+            print(f"failed: {type(exc).__name__} at {_where(exc)}")
     profiler.disable()
     report = io.StringIO()
     pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)

@@ -102,7 +102,9 @@ def build_store(vclaims: list[dict], encoder: Encoder) -> tuple[SQLiteStore, Cor
     owner, row = {}, 0
     for n, (vclaim, group) in enumerate(zip(vclaims, texts)):
         body = "\n\n".join(group)
-        document = Document(id=f"doc_{n}", text=body, content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        # Some fact-checks share their text word for word: they are still distinct documents.
+        digest = hashlib.sha256(vclaim["vclaim_id"].encode()).hexdigest()
+        document = Document(id=f"doc_{n}", text=body, content_hash=digest,
                             title=vclaim.get("title"), source="checkthat", metadata={"vclaim_id": vclaim["vclaim_id"]})
         claims, start = [], 0
         for i, text in enumerate(group):
