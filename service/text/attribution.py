@@ -127,4 +127,4 @@ def phrase(tok) -> str:
                 return ent.text
     left = [c for c in tok.lefts if c.dep_ in _PHRASE_DEPS]
     start = min([tok.i] + [min(c.left_edge.i, c.i) for c in left])
-    return re.sub(r"\s+", " ", _QUOTES.sub("", tok.doc[start : tok.i + 1].text)).strip(" ,;:")
+    return re.sub(r"\s+", " ", _QUOTES.sub("", tok.doc[start : tok.i + 1].text)).strip(" ,;:|")
