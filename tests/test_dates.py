@@ -63,6 +63,7 @@ def test_times_with_zones_on_the_claims_day(nlp):
     assert day.start == "2024-10-01"
     assert gmt.start == "2024-10-01T04:00:00+00:00" and gmt.granularity == "time"
     assert tehran.start == "2024-10-01T07:30:00+03:30"
+    assert (gmt.text, tehran.text) == ("04:00 GMT", "07:30 in Tehran")
 
 
 def test_time_without_a_day_keeps_its_zone(nlp):

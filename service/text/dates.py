@@ -68,7 +68,8 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
         elif ent.label_ == "TIME":
             clock = _clock(ent.text)
             if clock is not None:
-                times.append((ent.text, clock, _zone(ent)))
+                zone, written = _zone(ent)
+                times.append((written, clock, zone))
     day = next((d for d in days if d.granularity == "day"), None)
     return days + [_anchor_time(text, clock, zone, day, published) for text, clock, zone in times]
 
@@ -234,18 +235,22 @@ def _clock(text: str) -> time | None:
     return None
 
 
-def _zone(ent) -> tzinfo | None:
-    """The zone a time is given in: an abbreviation ("04:00 GMT") or a city ("07:30 in Tehran")."""
+def _zone(ent) -> tuple[tzinfo | None, str]:
+    """The zone a time is given in, and the time as written with it: an abbreviation
+    ("04:00 GMT") or a city ("07:30 in Tehran")."""
     doc = ent.doc
     after = doc[ent.end : ent.end + 3]
     for tok in list(ent) + list(after[:1]):
         offset = _ZONE_ABBREVIATIONS.get(tok.lower_)
         if offset is not None:
-            return timezone(timedelta(hours=offset))
+            written = ent.text if tok.i < ent.end else f"{ent.text} {tok.text}"
+            return timezone(timedelta(hours=offset)), written
     if len(after) >= 2 and after[0].lower_ == "in" and after[1].ent_type_ in ("GPE", "LOC"):
         place = [after[1].text] + ([after[2].text] if len(after) > 2 and after[2].ent_iob_ == "I" else [])
-        return city_zone(" ".join(place))
-    return None
+        zone = city_zone(" ".join(place))
+        if zone is not None:
+            return zone, f"{ent.text} in {' '.join(place)}"
+    return None, ent.text
 
 
 def city_zone(place: str) -> ZoneInfo | None:
