@@ -4,7 +4,10 @@ News writes time relative to the day it is published ("on Tuesday", "earlier thi
 month", "last week"), so two accounts of one event only compare once both are
 resolved to calendar ranges. Relative expressions are resolved here, by rule, against
 ``published``; without a publication date they stay unanchored rather than guessed
-from today's clock. Calendar dates with a month or a year go to dateparser.
+from today's clock. Calendar dates with a month or a year go to dateparser; weekdays
+do not, because with PREFER_DATES_FROM="past" it sends "on Tuesday" in an article
+published on a Tuesday to the week before, and it reads durations ("three days") as
+dates.
 """
 
 from __future__ import annotations
