@@ -16,6 +16,9 @@ REPORTING = frozenset(
 # Reporting verbs that deny what they report: "Iran's army denies firing".
 DENIAL = frozenset("deny dismiss refute reject".split())
 
+# Verbs that name no act of their own: "is", "has", "is set to meet" (the act is "meet").
+LIGHT_VERBS = frozenset("be have do make get set go take give seem become".split())
+
 # Words that negate a clause, as a reader would mark them.
 NEGATION_CUES = frozenset("no not n't never nobody none nothing neither nor without".split())
 

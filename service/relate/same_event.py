@@ -15,6 +15,7 @@ from service.relate import places, slots
 from service.relate.lexicon import (
     CUMULATIVE_SCOPE,
     CUMULATIVE_SCOPE_PHRASES,
+    LIGHT_VERBS,
     NEGATION_CUES,
     REGION_WORDS,
     REPORTING,
@@ -23,8 +24,6 @@ from service.relate.lexicon import (
     SYNONYMS,
     same_word,
 )
-
-LIGHT_VERBS = frozenset("be have do make get set go take give seem become".split())
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Thresholds:
     opposition_overlap: float = 0.9  # a negation or antonym must oppose the same content
     strong_overlap: float = 0.6  # dated differently yet this close: a date conflict...
     strong_similarity: float = 0.7  # ...rather than two events
+    inside_overlap: float = 0.85  # or one claim lies this far inside the other (a premise paragraph)
     agree_similarity: float = 0.85
     agree_overlap: float = 1.0  # complete overlap agrees at a lower similarity
     agree_overlap_similarity: float = 0.6
@@ -57,7 +57,9 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds) -> Eve
     shared, overlap = word_overlap(ca, cb)
     match = EventMatch(overlap=overlap, shared=shared, actors=shared_actors(a, b))
     match.same_act = len(match.actors) >= 2 and (same_act(a, cb) or same_act(b, ca))
-    close = overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
+    close = overlap >= thresholds.inside_overlap or (
+        overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
+    )
     match.difference = scope_difference(a, b) or time_difference(a, b, close)
     match.same = match.difference is None and (
         overlap >= thresholds.same_overlap or similarity >= thresholds.same_similarity or match.same_act

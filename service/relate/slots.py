@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from service.models import AnchoredDate, Claim, Conflict, QuantityInterval
 from service.relate import places
-from service.relate.lexicon import same_word
+from service.relate.lexicon import LIGHT_VERBS, same_word
 from service.relate.wording import counted_after
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -212,6 +212,8 @@ def actor_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     fa, fb = a.facts, b.facts
     if not (fa.predicate and fb.predicate and same_word(fa.predicate, fb.predicate)):
         return []
+    if fa.predicate.lower() in LIGHT_VERBS:
+        return []  # "X is ..." and "Y is ..." name no shared act that one of them did
     sa, sb, oa, ob = (_name(a, fa.subject), _name(b, fb.subject), _name(a, fa.object), _name(b, fb.object))
     if sa and sb and oa and ob and same_actor(sa, ob) and same_actor(oa, sb) and not same_actor(sa, sb):
         return [Conflict("actor", f"{fa.subject} {fa.predicate} {fa.object}", f"{fb.subject} {fb.predicate} {fb.object}",
