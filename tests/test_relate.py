@@ -362,3 +362,10 @@ def test_a_time_of_day_and_a_date_are_not_compared():
     day = claim("The strike came on October 24, 2023", "strike come",
                 dates=[AnchoredDate("October 24, 2023", "2023-10-24", "2023-10-24")])
     assert classify(clock, day, 0.9).kind != "contradiction"
+
+
+def test_an_ordinal_beside_figures_is_not_summed():
+    a = claim("In the third round 20 and 30 votes were cast", "round vote cast",
+              quantities=[q(3, 3, "round", "third", ordinal=True), q(20, 20, "votes", "20"), q(30, 30, "votes", "30")])
+    b = claim("50 votes were cast", "vote cast", quantities=[q(50, 50, "votes", "50")])
+    assert "20 + 30 = 50" in classify(a, b, 0.9).explanation

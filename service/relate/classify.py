@@ -73,9 +73,9 @@ def equivalences(a: Claim, b: Claim) -> list[str]:
             if x.text and y.text and x.text != y.text and x.low == y.low and x.high == y.high:
                 out.append(f"{x.text} = {y.text}")
     for parts, totals in ((slots.figures(a), slots.figures(b)), (slots.figures(b), slots.figures(a))):
-        if slots.totals_agree(parts, totals) and len(parts) > 1:
-            total = next(t for t in totals if t.low == sum(p.low for p in parts))
-            out.append(f"{' + '.join(p.text for p in parts)} = {total.text}")
+        summed = slots.sum_of_parts(parts, totals)
+        if summed is not None:
+            out.append(f"{' + '.join(p.text for p in summed[0])} = {summed[1].text}")
     return out
 
 

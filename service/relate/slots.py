@@ -105,13 +105,18 @@ def _in_base_unit(q: QuantityInterval) -> QuantityInterval:
 
 def totals_agree(qa: list[QuantityInterval], qb: list[QuantityInterval]) -> bool:
     """One side's parts add up to the other's total: 229 passengers + 12 crew = 241 on board."""
-    for parts, totals in ((qa, qb), (qb, qa)):
-        points = [q.low for q in parts if not q.ordinal and q.low is not None and q.low == q.high]
-        if len(points) < 2:
-            continue
-        if any(t.low is not None and t.low == t.high and t.low == sum(points) for t in totals):
-            return True
-    return False
+    return sum_of_parts(qa, qb) is not None or sum_of_parts(qb, qa) is not None
+
+
+def sum_of_parts(parts: list[QuantityInterval], totals: list[QuantityInterval]):
+    """``(the parts, the total)`` when two or more exact figures of ``parts`` add up to a
+    figure of ``totals``; None otherwise."""
+    points = [q for q in parts if not q.ordinal and q.low is not None and q.low == q.high]
+    if len(points) < 2:
+        return None
+    whole = sum(q.low for q in points)
+    total = next((t for t in totals if t.low is not None and t.low == t.high and t.low == whole), None)
+    return (points, total) if total is not None else None
 
 
 # -- dates and times ---------------------------------------------------------------
