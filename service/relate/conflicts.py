@@ -42,7 +42,7 @@ def negation_conflicts(a: Claim, b: Claim, shared: list[str]) -> list[Conflict]:
 def _polar_phrase(claim: Claim, pol: str, shared: list[str]) -> str:
     if pol == "negated":
         cues = claim.facts.negation_cues or [w for w in claim.facts.lemmas if w in DENIAL]
-        return negated_phrase(claim.text, cues + [c + "s" for c in cues] + [c + "ies" for c in cues])
+        return negated_phrase(claim.text, cues)
     return snippet(claim.text, shared[:3])
 
 

@@ -54,9 +54,10 @@ def written_as(text: str, lemma: str, other: str) -> str:
 def negated_phrase(text: str, cues: list[str]) -> str:
     """The negation and the few words it governs: "no casualties", "denies firing"."""
     tokens = words(text)
-    cue_set = {c.lower() for c in cues} or set(NEGATION_CUES)
+    cues = [c.lower() for c in cues] or list(NEGATION_CUES)
     for i, token in enumerate(tokens):
-        if token.group().lower() in cue_set or token.group().lower().endswith("n't"):
+        word = token.group().lower()
+        if word.endswith(("n't", "n’t")) or any(word == c or _matches(word, c) for c in cues):
             stop = tokens[min(i + 3, len(tokens) - 1)]
             return text[token.start() : stop.end()]
     return _cut(text, tokens)
