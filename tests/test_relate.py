@@ -369,3 +369,13 @@ def test_an_ordinal_beside_figures_is_not_summed():
               quantities=[q(3, 3, "round", "third", ordinal=True), q(20, 20, "votes", "20"), q(30, 30, "votes", "30")])
     b = claim("50 votes were cast", "vote cast", quantities=[q(50, 50, "votes", "50")])
     assert "20 + 30 = 50" in classify(a, b, 0.9).explanation
+
+
+def test_a_figure_stands_for_what_rounds_to_it():
+    four = claim("Unemployment rose to 4 percent", "unemployment rise percent", quantities=[q(4, 4, "percent", "4")])
+    decimal = claim("Unemployment rose to 4.4 percent", "unemployment rise percent",
+                    quantities=[q(4.4, 4.4, "percent", "4.4")])
+    five = claim("Unemployment rose to 5.1 percent", "unemployment rise percent",
+                 quantities=[q(5.1, 5.1, "percent", "5.1")])
+    assert classify(four, decimal, 0.95).kind == "agreement"
+    assert types(classify(four, five, 0.95)) == ["number"]

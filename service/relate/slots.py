@@ -7,6 +7,7 @@ open never conflicts (silence is not disagreement).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ _UNITS = {
     "pound": ("mass", 0.4536), "pounds": ("mass", 0.4536), "lb": ("mass", 0.4536),
 }
 _APPROXIMATE_SPREAD = 0.1  # "about 50" allows 45..55 when the facts gave a point
+_PLAIN_FIGURE = re.compile(r"\d[\d,]*(\.\d+)?")
 
 
 # -- figures -----------------------------------------------------------------------
@@ -94,13 +96,28 @@ def _overlaps(x: QuantityInterval, y: QuantityInterval) -> bool:
 
 
 def _in_base_unit(q: QuantityInterval) -> QuantityInterval:
-    """The interval in its dimension's base unit, widened when the figure is approximate."""
+    """The interval in its dimension's base unit, widened when the figure is approximate
+    and by the rounding its digits imply ("4 percent" stands for 3.5..4.5, so 4.4 fits)."""
     factor = _UNITS.get((q.counts or "").lower().split(" ")[-1], (None, 1))[1]
-    low = None if q.low is None else q.low * factor
-    high = None if q.high is None else q.high * factor
-    if q.approximate and low is not None and low == high:
-        low, high = low * (1 - _APPROXIMATE_SPREAD), high * (1 + _APPROXIMATE_SPREAD)
+    low, high = q.low, q.high
+    if low is not None and low == high:
+        if q.approximate:
+            low, high = low * (1 - _APPROXIMATE_SPREAD), high * (1 + _APPROXIMATE_SPREAD)
+        else:
+            half = _half_unit(q)
+            low, high = low - half, high + half
+    low = None if low is None else low * factor
+    high = None if high is None else high * factor
     return QuantityInterval(low=low, high=high, counts=q.counts, text=q.text, ordinal=q.ordinal)
+
+
+def _half_unit(q: QuantityInterval) -> float:
+    """Half a unit of the last digit written, when the text is the plain figure."""
+    match = _PLAIN_FIGURE.fullmatch(q.text.strip())
+    if match is None or q.ordinal or float(match.group(0).replace(",", "")) != q.low:
+        return 0.0
+    decimals = len(match.group(1) or "") - 1 if match.group(1) else 0
+    return 0.5 * 10 ** -decimals
 
 
 def totals_agree(qa: list[QuantityInterval], qb: list[QuantityInterval]) -> bool:
