@@ -379,3 +379,9 @@ def test_a_figure_stands_for_what_rounds_to_it():
                  quantities=[q(5.1, 5.1, "percent", "5.1")])
     assert classify(four, decimal, 0.95).kind == "agreement"
     assert types(classify(four, five, 0.95)) == ["number"]
+
+
+def test_neighbouring_whole_numbers_still_conflict():
+    two = claim("2 men were arrested", "man arrest", quantities=[q(2, 2, "men", "2")])
+    three = claim("3 men were arrested", "man arrest", quantities=[q(3, 3, "men", "3")])
+    assert types(classify(two, three, 0.95)) == ["number"]

@@ -117,7 +117,7 @@ def _half_unit(q: QuantityInterval) -> float:
     if match is None or q.ordinal or float(match.group(0).replace(",", "")) != q.low:
         return 0.0
     decimals = len(match.group(1) or "") - 1 if match.group(1) else 0
-    return 0.5 * 10 ** -decimals
+    return 0.49 * 10 ** -decimals  # under a half, so 2 and 3 never touch
 
 
 def totals_agree(qa: list[QuantityInterval], qb: list[QuantityInterval]) -> bool:
