@@ -42,8 +42,6 @@ class Settings:
     max_text_chars: int = 200_000
     max_batch_documents: int = 50
     max_check_chars: int = 20_000
-    page_default: int = 50
-    page_max: int = 500
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:

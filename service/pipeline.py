@@ -117,9 +117,13 @@ class Pipeline:
     def _analyze_cleaned(self, cleaned: CleanedText, published_at: str | None) -> Analysis:
         segments = segment(cleaned, self.nlp)
         claims = extract_claims(segments, self.nlp, published_at)
+        return Analysis(cleaned, claims, self._embed(claims))
+
+    def _embed(self, claims: list[Claim]) -> np.ndarray:
+        """One batch of vectors; check-worthiness is scored here because it reads them."""
         vectors = self.encoder.encode([c.text for c in claims])
         score_checkworthiness(claims, vectors)
-        return Analysis(cleaned, claims, vectors)
+        return vectors
 
     def statement(self, text: str, published_at: str | None = None,
                   field: str = "text") -> tuple[Claim, np.ndarray]:
@@ -128,9 +132,7 @@ class Pipeline:
         if not text.strip():
             raise EmptyStatement(field)
         (claim,) = extract_claims([Segment(text=text, start=0, end=len(text))], self.nlp, published_at)
-        vectors = self.encoder.encode([claim.text])
-        score_checkworthiness([claim], vectors)
-        return claim, vectors[0]
+        return claim, self._embed([claim])[0]
 
     # -- stages with the corpus ------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from service.api.io import claim_json, not_found, page_json, pipeline, read_json, read_query, relation_json
+from service.api.io import claim_json, found, page_json, pipeline, read_json, read_query, relation_json
 from service.api.openapi import documented
 from service.api.schemas import ClaimOut, PageQuery, RelationOut, RelationPage, RelationsQuery, ReviewIn
 from service.store import RelationFilter
@@ -15,10 +15,7 @@ bp = Blueprint("claims", __name__)
 @bp.get("/claims/<claim_id>")
 @documented("One claim", responses={200: ClaimOut}, tag="claims")
 def get_claim(claim_id: str):
-    claim = pipeline().store.get_claim(claim_id)
-    if claim is None:
-        raise not_found("claim", claim_id)
-    return jsonify(claim_json(claim))
+    return jsonify(claim_json(found(pipeline().store.get_claim(claim_id), "claim", claim_id)))
 
 
 @bp.get("/claims/<claim_id>/relations")
@@ -26,8 +23,7 @@ def get_claim(claim_id: str):
 def claim_relations(claim_id: str):
     q = read_query(PageQuery)
     store = pipeline().store
-    if store.get_claim(claim_id) is None:
-        raise not_found("claim", claim_id)
+    found(store.get_claim(claim_id), "claim", claim_id)
     return jsonify(page_json(store.claim_relations(claim_id, limit=q.limit, cursor=q.cursor), relation_json))
 
 
@@ -45,10 +41,7 @@ def list_relations():
 @bp.get("/relations/<relation_id>")
 @documented("One relation", responses={200: RelationOut}, tag="relations")
 def get_relation(relation_id: str):
-    relation = pipeline().store.get_relation(relation_id)
-    if relation is None:
-        raise not_found("relation", relation_id)
-    return jsonify(relation_json(relation))
+    return jsonify(relation_json(found(pipeline().store.get_relation(relation_id), "relation", relation_id)))
 
 
 @bp.patch("/relations/<relation_id>")
@@ -57,6 +50,4 @@ def get_relation(relation_id: str):
 def review_relation(relation_id: str):
     review = read_json(ReviewIn)
     relation = pipeline().store.review_relation(relation_id, review.status, review.note)
-    if relation is None:
-        raise not_found("relation", relation_id)
-    return jsonify(relation_json(relation))
+    return jsonify(relation_json(found(relation, "relation", relation_id)))

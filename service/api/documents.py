@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from service.api.errors import ApiError
 from service.api.io import (
-    claim_json, document_json, not_found, page_json, pipeline, read_json, read_query, settings, too_long, validate,
+    claim_json, document_json, found, not_found, page_json, pipeline, read_json, read_query, settings, too_long, validate,
 )
 from service.api.openapi import documented
 from service.api.schemas import (
@@ -60,10 +60,7 @@ def list_documents():
 @bp.get("/documents/<document_id>")
 @documented("A document, with its cleaned text", responses={200: DocumentOut}, tag="documents")
 def get_document(document_id: str):
-    doc = pipeline().store.get_document(document_id)
-    if doc is None:
-        raise not_found("document", document_id)
-    return jsonify(document_json(doc))
+    return jsonify(document_json(found(pipeline().store.get_document(document_id), "document", document_id)))
 
 
 @bp.delete("/documents/<document_id>")
@@ -79,8 +76,7 @@ def delete_document(document_id: str):
 def document_claims(document_id: str):
     q = read_query(PageQuery)
     store = pipeline().store
-    if store.get_document(document_id) is None:
-        raise not_found("document", document_id)
+    found(store.get_document(document_id), "document", document_id)
     return jsonify(page_json(store.document_claims(document_id, limit=q.limit, cursor=q.cursor), claim_json))
 
 

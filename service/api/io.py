@@ -17,6 +17,7 @@ from service.api.errors import ApiError, validation_error
 from service.models import Claim, Document, Relation, Verdict
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def pipeline():
@@ -66,6 +67,13 @@ def too_long(field: str, limit: int) -> ApiError:
 
 def not_found(what: str, id_: str) -> ApiError:
     return ApiError(404, "Not Found", f"no {what} with id {id_!r}")
+
+
+def found(value: T | None, what: str, id_: str) -> T:
+    """``value``, or a 404 naming what was not found."""
+    if value is None:
+        raise not_found(what, id_)
+    return value
 
 
 def document_json(doc: Document, with_text: bool = True) -> dict:
