@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from service.config import Settings
-from service.match import entity_overlap, find_candidates, number_overlap, rescore
+from service.match import (
+    WEIGHTS,
+    entity_overlap,
+    find_candidates,
+    number_overlap,
+    rescore,
+    rescore_features,
+)
 from service.models import Claim, Entity, Facts, QuantityInterval
 
 
@@ -76,3 +83,13 @@ def test_rescore_rewards_shared_entities_and_figures():
     assert number_overlap(a, b) == 1.0 and number_overlap(a, c) == 0.0
     assert rescore(a, b, 0.7) > rescore(a, c, 0.7)
     assert 0.0 <= rescore(a, b, 1.0) <= 1.0
+
+
+def test_rescore_is_the_weighted_sum_of_its_features():
+    a = claim("Hamas freed 13 hostages in Gaza", entities=["Hamas"], figures=[13])
+    b = claim("Hamas released 13 captives", entities=["Hamas", "Gaza"], figures=[13])
+    features = rescore_features(a, b, 0.7)
+    assert features[0] == 0.7 and features[2:] == (1.0, 1.0)
+    assert 0.0 < features[1] < 1.0
+    assert abs(rescore(a, b, 0.7) - sum(w * f for w, f in zip(WEIGHTS, features))) < 1e-9
+    assert abs(sum(WEIGHTS) - 1.0) < 1e-9
