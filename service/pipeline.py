@@ -24,7 +24,7 @@ from service.corpus import CorpusIndex
 from service.match import find_candidates
 from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
 from service.relate import Relater
-from service.search import hybrid_search
+from service.search import HybridNeighbours, hybrid_search
 from service.store import DuplicateDocument, Store
 from service.text.clean import clean
 from service.text.checkworthiness import score_checkworthiness
@@ -181,9 +181,13 @@ class Pipeline:
                 )
         return relations
 
-    def match(self, claims: list[Claim], vectors: np.ndarray) -> list[list[Match]]:
-        """For each claim, the corpus claims it relates to, with the verdict for each pair."""
-        candidates = find_candidates(claims, vectors, self.index, self.store.get_claims, self.settings)
+    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None) -> list[list[Match]]:
+        """For each claim, the corpus claims it relates to, with the verdict for each pair.
+
+        ``neighbours`` finds the candidates (default: the vector index alone, which is
+        all an ingest can afford per claim)."""
+        neighbours = neighbours if neighbours is not None else self.index
+        candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings)
         return [
             [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
             for claim, found in zip(claims, candidates)
@@ -193,7 +197,8 @@ class Pipeline:
         """Segment ``text`` and match its claims against the corpus; stores nothing."""
         analysis = self.analyze(text=text, published_at=published_at)
         self.index.refresh(self.store)
-        return list(zip(analysis.claims, self.match(analysis.claims, analysis.vectors)))
+        neighbours = HybridNeighbours(self.index, self.store, [c.text for c in analysis.claims])
+        return list(zip(analysis.claims, self.match(analysis.claims, analysis.vectors, neighbours)))
 
     def compare(self, a: str, b: str, a_published_at: str | None = None, b_published_at: str | None = None):
         claim_a, vec_a = self.statement(a, a_published_at, field="a")

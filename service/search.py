@@ -68,3 +68,31 @@ def fuse(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> list[tuple[
         for rank, id_ in enumerate(ranking, 1):
             fused[id_] = fused.get(id_, 0.0) + weight / (k + rank)
     return sorted(fused.items(), key=lambda kv: -kv[1])
+
+
+class HybridNeighbours:
+    """A vector index that also brings, for each query text, the claims BM25 finds.
+
+    /v1/check matches through this instead of the bare index, so a claim naming a rare
+    name or figure reaches the stored claims that share it even where the embedding
+    ranks them low (or the approximate index misses them). BM25 hits carry their true
+    cosine, so the match stage's similarity floor still applies to them.
+    """
+
+    def __init__(self, index, store, texts: list[str]):
+        self.index, self.store, self.texts = index, store, texts
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def search(self, vectors, k: int) -> list[list[tuple[str, float]]]:
+        rows = self.index.search(vectors, k)
+        wording = [
+            [cid for cid, _ in self.store.lexical_search(lexical_query(normalise_query(text)), k)]
+            for text in self.texts
+        ]
+        stored = self.store.get_vectors([cid for ids in wording for cid in ids])
+        for row, ids, vector in zip(rows, wording, vectors):
+            seen = {cid for cid, _ in row}
+            row += [(cid, float(vector @ stored[cid])) for cid in ids if cid not in seen and cid in stored]
+        return rows

@@ -7,7 +7,7 @@ import pytest
 
 from embeddings.index import ExactIndex
 from service.models import Claim, Document
-from service.search import fuse, hybrid_search, lexical_query, normalise_query
+from service.search import HybridNeighbours, fuse, hybrid_search, lexical_query, normalise_query
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,21 @@ def test_pipeline_search_returns_claims_with_scores(pipeline, encoder):
 def test_lexical_query_keeps_the_words_worth_matching():
     assert lexical_query("The 2 men AND the women said it's 4 o'clock") == "2 men women said 4 clock"
     assert lexical_query("the of and") == ""
+
+
+def test_hybrid_neighbours_add_bm25_hits_with_their_cosine(store):
+    """/v1/check's neighbours: what the vector index misses, BM25 brings, with its true cosine."""
+    class MissingEverything:
+        def __len__(self):
+            return 1
+
+        def search(self, vectors, k):
+            return [[] for _ in range(len(vectors))]
+
+    stored = np.array([[0.6, 0.8, 0.0, 0.0]], dtype=np.float32)
+    store.add_document(Document(id="doc_1", text="t", content_hash="1" * 64),
+                       [Claim(id="clm_1", text="Hochstein met Lebanese officials in Beirut.", span=(0, 1))], stored, [])
+    query = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    rows = HybridNeighbours(MissingEverything(), store, ["Did Hochstein visit Beirut?"]).search(query, 5)
+    assert rows == [[("clm_1", pytest.approx(0.6))]]
+    assert HybridNeighbours(MissingEverything(), store, ["nothing shared here"]).search(query, 5) == [[]]

@@ -389,6 +389,17 @@ class SQLiteStore:
 
     # -- vectors and search --------------------------------------------------------------
 
+    def get_vectors(self, claim_ids: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        ids = list(dict.fromkeys(claim_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.db.conn.execute(
+                f"SELECT id, vector FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
+        return out
+
     def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch:
         """Vectors after ``watermark``, oldest first; at most ``limit`` of them, so a
         large corpus can be read in bounded chunks."""
