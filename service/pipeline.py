@@ -112,11 +112,7 @@ class Pipeline:
 
     def analyze(self, text: str | None = None, html: str | None = None, published_at: str | None = None) -> Analysis:
         cleaned = clean(text=text, html=html)
-        return self._analyze_cleaned(cleaned, published_at)
-
-    def _analyze_cleaned(self, cleaned: CleanedText, published_at: str | None) -> Analysis:
-        segments = segment(cleaned, self.nlp)
-        claims = extract_claims(segments, self.nlp, published_at)
+        claims = extract_claims(segment(cleaned, self.nlp), self.nlp, published_at)
         return Analysis(cleaned, claims, self._embed(claims))
 
     def _embed(self, claims: list[Claim]) -> np.ndarray:
@@ -137,33 +133,65 @@ class Pipeline:
     # -- stages with the corpus ------------------------------------------------------
 
     def ingest(self, article: Article) -> IngestResult:
+        """Ingest one article; raises EmptyArticle when nothing is left of it."""
+        (result,) = self.ingest_many([article])
+        if isinstance(result, EmptyArticle):
+            raise result
+        return result
+
+    def ingest_many(self, articles: list[Article]) -> list[IngestResult | EmptyArticle]:
+        """Ingest articles in order, one result (or EmptyArticle) each.
+
+        The claims of all of them are embedded in one batch, which the encoder runs
+        much faster than many small ones; each document still commits on its own, so
+        one failure loses nothing else, and later articles relate to earlier ones.
+        """
+        results: list[IngestResult | EmptyArticle | None] = [None] * len(articles)
+        fresh: list[tuple[int, Document, list[Claim]]] = []
+        for i, article in enumerate(articles):
+            prepared = self._prepare(article)
+            if isinstance(prepared, (IngestResult, EmptyArticle)):
+                results[i] = prepared
+            else:
+                fresh.append((i, *prepared))
+        vectors = self._embed([c for _, _, claims in fresh for c in claims])
+        offset = 0
+        for i, document, claims in fresh:
+            results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
+            offset += len(claims)
+        return results  # type: ignore[return-value]
+
+    def _prepare(self, article: Article):
+        """Clean, deduplicate, segment and extract facts: a Document and its claims, or
+        the answer already known (a duplicate, or an article with nothing in it)."""
         cleaned = clean(text=article.text, html=article.html)
         if not cleaned.text.strip():
-            raise EmptyArticle("the article has no text once markup and boilerplate are removed")
+            return EmptyArticle("the article has no text once markup and boilerplate are removed")
         digest = content_hash(cleaned.text)
         existing = self.store.find_duplicate(article.url, digest)
         if existing is not None:
             return IngestResult(existing, duplicate=True)
-
-        analysis = self._analyze_cleaned(cleaned, article.published_at)
         document = Document(
             id=new_id("doc"), text=cleaned.text, content_hash=digest, url=article.url,
             title=article.title or cleaned.title, source=article.source, published_at=article.published_at,
             metadata=article.metadata or {},
         )
-        for claim in analysis.claims:
+        claims = extract_claims(segment(cleaned, self.nlp), self.nlp, article.published_at)
+        for claim in claims:
             claim.id, claim.document_id = new_id("clm"), document.id
             claim.source, claim.published_at = document.source, document.published_at
+        return document, claims
 
+    def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
+        """Match, relate and store one document, one at a time per process."""
         with self._commit_lock:
             self.index.refresh(self.store)
-            relations = self._relate(analysis.claims, analysis.vectors)
+            relations = self._relate(claims, vectors)
             try:
-                stored = self.store.add_document(document, analysis.claims, analysis.vectors, relations)
+                stored = self.store.add_document(document, claims, vectors, relations)
             except DuplicateDocument as dup:
                 return IngestResult(dup.existing, duplicate=True)
             self.index.refresh(self.store)
-
         result = IngestResult(stored, duplicate=False)
         result.relations.update(Counter(r.kind for r in relations))
         return result

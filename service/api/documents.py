@@ -21,8 +21,10 @@ bp = Blueprint("documents", __name__)
 @bp.post("/documents")
 @documented("Ingest one article", body=DocumentIn, responses={201: IngestOut, 200: IngestOut}, tag="documents")
 def create_document():
-    result = _ingest(read_json(DocumentIn))
-    return jsonify(_ingest_json(result)), 200 if result.duplicate else 201
+    (outcome,) = _ingest([read_json(DocumentIn)], [""])
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return jsonify(_ingest_json(outcome)), 200 if outcome.duplicate else 201
 
 
 @bp.post("/documents/batch")
@@ -34,18 +36,22 @@ def create_documents():
     if len(batch.documents) > limit:
         raise ApiError(422, "Invalid request", f"a batch holds at most {limit} documents",
                        [{"field": "documents", "message": f"at most {limit} items"}])
-    results = []
-    for i, raw in enumerate(batch.documents):
+    prefixes = [f"documents.{i}." for i in range(len(batch.documents))]
+    items: list = []
+    for raw, prefix in zip(batch.documents, prefixes):
         try:
-            prefix = f"documents.{i}."
-            result = _ingest(validate(DocumentIn, raw, prefix=prefix), prefix)
+            items.append(validate(DocumentIn, raw, prefix=prefix))
         except ApiError as exc:
-            results.append({"status": exc.status, "problem": {
-                "type": "about:blank", "title": exc.title, "status": exc.status, "detail": exc.detail,
-                "errors": exc.errors}})
-            continue
-        results.append({"status": 200 if result.duplicate else 201, "result": _ingest_json(result)})
-    return jsonify({"data": results})
+            items.append(exc)
+    return jsonify({"data": [_batch_item(outcome) for outcome in _ingest(items, prefixes)]})
+
+
+def _batch_item(outcome) -> dict:
+    if isinstance(outcome, ApiError):
+        return {"status": outcome.status, "problem": {
+            "type": "about:blank", "title": outcome.title, "status": outcome.status, "detail": outcome.detail,
+            "errors": outcome.errors}}
+    return {"status": 200 if outcome.duplicate else 201, "result": _ingest_json(outcome)}
 
 
 @bp.get("/documents")
@@ -80,19 +86,29 @@ def document_claims(document_id: str):
     return jsonify(page_json(store.document_claims(document_id, limit=q.limit, cursor=q.cursor), claim_json))
 
 
-def _ingest(item: DocumentIn, prefix: str = ""):
-    """Ingest one validated item; ``prefix`` names its place in a batch in error fields."""
-    # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
-    limit = settings().max_text_chars
-    if item.text is not None and len(item.text) > limit:
-        raise too_long(prefix + "text", limit)
-    article = Article(text=item.text, html=item.html, url=item.url, title=item.title, source=item.source,
-                      published_at=item.published_at, metadata=item.metadata or {})
-    try:
-        return pipeline().ingest(article)
-    except EmptyArticle as exc:
-        field = prefix + ("text" if item.text is not None else "html")
-        raise ApiError(422, "Invalid request", str(exc), [{"field": field, "message": str(exc)}]) from None
+def _ingest(items: list, prefixes: list[str]) -> list:
+    """Ingest validated items together (their claims are embedded in one batch); an
+    item that is already an ApiError stays one. ``prefixes`` name each item's place
+    in error fields."""
+    outcomes = list(items)
+    articles, places = [], []
+    for i, (item, prefix) in enumerate(zip(items, prefixes)):
+        if isinstance(item, ApiError):
+            continue
+        # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
+        limit = settings().max_text_chars
+        if item.text is not None and len(item.text) > limit:
+            outcomes[i] = too_long(prefix + "text", limit)
+            continue
+        articles.append(Article(text=item.text, html=item.html, url=item.url, title=item.title,
+                                source=item.source, published_at=item.published_at, metadata=item.metadata or {}))
+        places.append(i)
+    for i, result in zip(places, pipeline().ingest_many(articles)):
+        if isinstance(result, EmptyArticle):
+            field = prefixes[i] + ("text" if items[i].text is not None else "html")
+            result = ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
+        outcomes[i] = result
+    return outcomes
 
 
 def _ingest_json(result) -> dict:
