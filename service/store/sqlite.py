@@ -319,15 +319,15 @@ class SQLiteStore:
         return self.get_claims([claim_id]).get(claim_id)
 
     def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]:
-        out: dict[str, Claim] = {}
+        rows = self._claim_rows(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN", claim_ids)
+        return {r[0]: _claim(r) for r in rows}
+
+    def _claim_rows(self, select: str, claim_ids: list[str]):
+        """Rows of ``select ... IN (ids)``, in chunks: SQLite caps a statement's parameters."""
         ids = list(dict.fromkeys(claim_ids))
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            rows = self.db.conn.execute(
-                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN ({','.join('?' * len(chunk))})", chunk
-            ).fetchall()
-            out.update((r[0], _claim(r)) for r in rows)
-        return out
+            yield from self.db.conn.execute(f"{select} ({','.join('?' * len(chunk))})", chunk).fetchall()
 
     # -- relations -----------------------------------------------------------------------
 
@@ -390,15 +390,8 @@ class SQLiteStore:
     # -- vectors and search --------------------------------------------------------------
 
     def get_vectors(self, claim_ids: list[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        ids = list(dict.fromkeys(claim_ids))
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            rows = self.db.conn.execute(
-                f"SELECT id, vector FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            ).fetchall()
-            out.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
-        return out
+        rows = self._claim_rows("SELECT id, vector FROM claims WHERE id IN", claim_ids)
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
     def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch:
         """Vectors after ``watermark``, oldest first; at most ``limit`` of them, so a
