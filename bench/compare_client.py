@@ -2,8 +2,8 @@
 
 Each benchmark sends its pairs through the Flask test client, so what it scores is
 what the endpoint answers. The one shortcut is a cache: every distinct statement is
-parsed and encoded once, in batches, before the pairs are sent (``Pipeline.statement``
-is what the endpoint calls per statement; the cache returns the same claim and vector).
+parsed and encoded once, in batches (``Pipeline.statements``), before the pairs are
+sent; ``Pipeline.statement``, what the endpoint calls, is the same for one text.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from service.api import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.models import Segment  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
 from service.store import SQLiteStore  # noqa: E402
-from service.text.clean import clean  # noqa: E402
-from service.text.facts import extract_claims  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 LABELS = ("agreement", "contradiction", "related")
@@ -33,22 +30,15 @@ class CachedPipeline(Pipeline):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._statements = {}
+        self.cache = {}
 
     def prepare(self, texts: Iterable[str]) -> None:
-        todo = sorted({t for t in texts if t not in self._statements})
-        cleaned = [clean(text=t).text for t in todo]
-        parsed = self.nlp.pipe(cleaned, batch_size=256)
-        claims = [
-            extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp)[0]
-            for c, doc in zip(cleaned, parsed)
-        ]
-        vectors = self.encoder.encode(cleaned)
-        self._statements.update({t: (claim, vec) for t, claim, vec in zip(todo, claims, vectors)})
+        todo = sorted({t for t in texts if t not in self.cache})
+        self.cache.update(zip(todo, self.statements(todo)))
 
     def statement(self, text, published_at=None, **kwargs):
-        if published_at is None and text in self._statements:
-            return self._statements[text]
+        if published_at is None and text in self.cache:
+            return self.cache[text]
         return super().statement(text, published_at, **kwargs)
 
 

@@ -46,7 +46,7 @@ def load(data: str, split: str, limit: int | None) -> list[tuple[str, str, str]]
 
 def tune(client: CompareClient, rows) -> None:
     """Sweep the thresholds with the cached claims; print the best by F1 at precision >= 0.85."""
-    cached = client.pipeline._statements
+    cached = client.pipeline.cache
     pairs = [(cached[a][0], cached[b][0], float(np.dot(cached[a][1], cached[b][1]))) for a, b, _ in rows]
     gold = [g for _, _, g in rows]
     results = []

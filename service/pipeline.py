@@ -124,11 +124,25 @@ class Pipeline:
     def statement(self, text: str, published_at: str | None = None,
                   field: str = "text") -> tuple[Claim, np.ndarray]:
         """One statement as one claim (no segmentation), for comparing two statements."""
-        text = clean(text=text).text
-        if not text.strip():
+        cleaned = clean(text=text).text
+        if not cleaned.strip():
             raise EmptyStatement(field)
-        (claim,) = extract_claims([Segment(text=text, start=0, end=len(text))], self.nlp, published_at)
-        return claim, self._embed([claim])[0]
+        return self._statements([cleaned], published_at)[0]
+
+    def statements(self, texts: list[str], published_at: str | None = None) -> list[tuple[Claim, np.ndarray]]:
+        """Statements as one claim each, parsed and embedded in one batch.
+
+        Each is its own document for the facts stage: names normalise within a
+        statement, never across two of them.
+        """
+        return self._statements([clean(text=t).text for t in texts], published_at)
+
+    def _statements(self, cleaned: list[str], published_at: str | None) -> list[tuple[Claim, np.ndarray]]:
+        claims = [
+            extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp, published_at)[0]
+            for c, doc in zip(cleaned, self.nlp.pipe(cleaned))
+        ]
+        return list(zip(claims, self._embed(claims)))
 
     # -- stages with the corpus ------------------------------------------------------
 
@@ -191,7 +205,6 @@ class Pipeline:
                 stored = self.store.add_document(document, claims, vectors, relations)
             except DuplicateDocument as dup:
                 return IngestResult(dup.existing, duplicate=True)
-            self.index.refresh(self.store)
         result = IngestResult(stored, duplicate=False)
         result.relations.update(Counter(r.kind for r in relations))
         return result
