@@ -201,6 +201,7 @@ class Claim(_Plain):
     document_id: str | None = None
     source: str | None = None
     published_at: str | None = None
+    story_id: str | None = None  # the document's story; None when not known (e.g. /v1/compare)
 
     @classmethod
     def from_dict(cls, data):
@@ -228,6 +229,9 @@ class Verdict(_Plain):
     confidence: float
     explanation: str
     conflicts: list[Conflict] = field(default_factory=list)
+    # Why: the aligned facts and their values, the same-event reasoning, the checks that
+    # ran or were skipped and their thresholds. Plain JSON, stored with the relation.
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data):
@@ -257,6 +261,7 @@ class Document(_Plain):
     metadata: dict[str, Any] = field(default_factory=dict)
     claims_count: int = 0
     created_at: str | None = None
+    story_id: str | None = None
 
 
 @dataclass
@@ -274,6 +279,7 @@ class Relation(_Plain):
     similarity: float
     explanation: str
     conflicts: list[Conflict] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
     status: str = "suggested"
     note: str | None = None
     created_at: str | None = None
