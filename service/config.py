@@ -38,6 +38,13 @@ class Settings:
     relate_min_score: float = 0.4  # re-scored candidates (service.match.rescore) below this are not related
     allow_same_source: bool = False  # relate claims of two documents of one source
 
+    # stories: which incident a document reports on (service.story; measured by
+    # bench/eval_stories.py, docs/quality.md)
+    story_window_days: int = 7  # a document joins only a story whose dates reach within this many days of its own
+    story_min_shared_names: int = 1  # named actors and places a document must share with a story to join it
+    story_min_similarity: float = 0.55  # cosine between the document's mean claim vector and the story's centroid
+    story_max_candidates: int = 1000  # most recently active stories in reach that a document is compared with
+
     # vector index: exact search up to this many vectors, approximate above
     exact_index_max: int = 50_000
 

@@ -1,6 +1,6 @@
 """The one place where an article travels through the house, stage by stage:
 
-    clean -> segment -> facts -> embed -> match -> relate -> store
+    clean -> segment -> facts -> embed -> story -> match -> relate -> store
 
 Every stage is a plain function over the dataclasses of ``service.models``; this
 module only orders them, and owns the models and the vector index that the stages
@@ -22,7 +22,8 @@ from embeddings.encoder import Encoder
 from service.config import Settings
 from service.corpus import CorpusIndex
 from service.match import find_candidates
-from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
+from service import story
+from service.models import Article, Claim, CleanedText, Document, Relation, Segment, StoryMember, Verdict
 from service.relate import Relater
 from service.search import HybridNeighbours, hybrid_search
 from service.store import DuplicateDocument, Store
@@ -197,17 +198,30 @@ class Pipeline:
         return document, claims
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
-        """Match, relate and store one document, one at a time per process."""
+        """Place in a story, match, relate and store one document, one at a time per process."""
         with self._commit_lock:
             self.index.refresh(self.store)
+            member = self.place_in_story(document, claims, vectors)
             relations = self._relate(claims, vectors)
             try:
-                stored = self.store.add_document(document, claims, vectors, relations)
+                stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
                 return IngestResult(dup.existing, duplicate=True)
         result = IngestResult(stored, duplicate=False)
         result.relations.update(Counter(r.kind for r in relations))
         return result
+
+    def place_in_story(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> StoryMember:
+        """The story stage: the story the document joins (or starts), set on the
+        document and its claims so that relate can read it."""
+        member = story.document_member(document, claims, vectors)
+        candidates = self.store.candidate_stories(story.window(member.date, self.settings),
+                                                  self.settings.story_max_candidates)
+        member.story_id = story.place(member, candidates, self.settings).story_id or new_id("sty")
+        document.story_id = member.story_id
+        for claim in claims:
+            claim.story_id = member.story_id
+        return member
 
     def _relate(self, claims: list[Claim], vectors: np.ndarray) -> list[Relation]:
         relations = []
@@ -218,6 +232,7 @@ class Pipeline:
                         id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
                         confidence=m.verdict.confidence, similarity=m.similarity,
                         explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
+                        evidence=m.verdict.evidence,
                     )
                 )
         return relations

@@ -1,0 +1,44 @@
+"""/v1/stories: documents grouped by the incident they report on (see service.story)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from service.api.io import (
+    claim_json, document_json, found, page_json, pipeline, read_query, relation_json, story_json,
+)
+from service.api.openapi import documented
+from service.api.schemas import StoriesQuery, StoryDetailOut, StoryPage, StoryQuery
+from service.store import RelationFilter
+
+bp = Blueprint("stories", __name__)
+
+
+@bp.get("/stories")
+@documented("Stories, newest first, filtered", query=StoriesQuery, responses={200: StoryPage}, tag="stories")
+def list_stories():
+    q = read_query(StoriesQuery)
+    page = pipeline().store.list_stories(source=q.source, since=q.since, until=q.until,
+                                        min_documents=q.min_documents, limit=q.limit, cursor=q.cursor)
+    return jsonify(page_json(page, story_json))
+
+
+@bp.get("/stories/<story_id>")
+@documented("A story with its documents, a timeline of its dated claims, its agreements and contradictions",
+            query=StoryQuery, responses={200: StoryDetailOut}, tag="stories")
+def get_story(story_id: str):
+    q = read_query(StoryQuery)
+    store = pipeline().store
+    story = found(store.get_story(story_id), "story", story_id)
+    documents = store.list_documents(story=story_id, limit=q.limit, cursor=None).items
+    relations = {
+        kind: store.list_relations(RelationFilter(kind=kind, story=story_id), limit=q.limit, cursor=None).items
+        for kind in ("agreement", "contradiction")
+    }
+    return jsonify({
+        **story_json(story),
+        "documents": [document_json(d, with_text=False) for d in reversed(documents)],
+        "timeline": [claim_json(c) for c in store.story_timeline(story_id, q.limit)],
+        "agreements": [relation_json(r) for r in relations["agreement"]],
+        "contradictions": [relation_json(r) for r in relations["contradiction"]],
+    })
