@@ -123,3 +123,25 @@ def story_json(story: Story) -> dict:
         "documents_count": story.documents_count, "sources": story.sources, "relations": dict(story.relations),
         "created_at": story.created_at, "updated_at": story.updated_at,
     }
+
+
+def story_detail_json(store, story_id: str, limit: int) -> dict | None:
+    """A story with its documents (oldest first), a timeline of its dated claims and its
+    agreements and contradictions, at most ``limit`` of each; None if there is no such story."""
+    from service.store import RelationFilter
+
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    documents = store.list_documents(story=story_id, limit=limit, cursor=None).items
+    relations = {
+        kind: store.list_relations(RelationFilter(kind=kind, story=story_id), limit=limit, cursor=None).items
+        for kind in ("agreement", "contradiction")
+    }
+    return {
+        **story_json(story),
+        "documents": [document_json(d, with_text=False) for d in reversed(documents)],
+        "timeline": [claim_json(c) for c in store.story_timeline(story_id, limit)],
+        "agreements": [relation_json(r) for r in relations["agreement"]],
+        "contradictions": [relation_json(r) for r in relations["contradiction"]],
+    }

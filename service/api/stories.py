@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from service.api.io import (
-    claim_json, document_json, found, page_json, pipeline, read_query, relation_json, story_json,
-)
+from service.api.io import found, page_json, pipeline, read_query, story_detail_json, story_json
 from service.api.openapi import documented
 from service.api.schemas import StoriesQuery, StoryDetailOut, StoryPage, StoryQuery
-from service.store import RelationFilter
 
 bp = Blueprint("stories", __name__)
 
@@ -28,17 +25,4 @@ def list_stories():
             query=StoryQuery, responses={200: StoryDetailOut}, tag="stories")
 def get_story(story_id: str):
     q = read_query(StoryQuery)
-    store = pipeline().store
-    story = found(store.get_story(story_id), "story", story_id)
-    documents = store.list_documents(story=story_id, limit=q.limit, cursor=None).items
-    relations = {
-        kind: store.list_relations(RelationFilter(kind=kind, story=story_id), limit=q.limit, cursor=None).items
-        for kind in ("agreement", "contradiction")
-    }
-    return jsonify({
-        **story_json(story),
-        "documents": [document_json(d, with_text=False) for d in reversed(documents)],
-        "timeline": [claim_json(c) for c in store.story_timeline(story_id, q.limit)],
-        "agreements": [relation_json(r) for r in relations["agreement"]],
-        "contradictions": [relation_json(r) for r in relations["contradiction"]],
-    })
+    return jsonify(found(story_detail_json(pipeline().store, story_id, q.limit), "story", story_id))
