@@ -44,6 +44,10 @@ class Settings:
     story_min_shared_names: int = 1  # named actors and places a document must share with a story to join it
     story_min_similarity: float = 0.55  # cosine between the document's mean claim vector and the story's centroid
     story_max_candidates: int = 1000  # most recently active stories in reach that a document is compared with
+    # Within its story a new claim is also compared with this many of the story's claims, best re-score first,
+    # however far in cosine; of those beyond match_top_k only agreements and contradictions are stored.
+    story_match_top_k: int = 30
+    story_match_max_claims: int = 2000  # claims of a story (its newest) read per ingest: bounds the cost of long stories
 
     # vector index: exact search up to this many vectors, approximate above
     exact_index_max: int = 50_000

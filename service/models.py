@@ -247,6 +247,9 @@ class Candidate(_Plain):
     claim: Claim
     similarity: float  # cosine of the embeddings
     score: float  # similarity re-scored with lexical, entity and number overlap
+    # Found only by the wider search within the claim's story (not the top-k): worth
+    # storing only when the verdict is decisive (agreement or contradiction).
+    widened: bool = False
 
 
 @dataclass

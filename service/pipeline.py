@@ -56,6 +56,7 @@ class Match:
     verdict: Verdict
     similarity: float
     score: float
+    widened: bool = False  # found only by the wider search within the story (see service.match)
 
 
 class EmptyArticle(ValueError):
@@ -202,7 +203,7 @@ class Pipeline:
         with self._commit_lock:
             self.index.refresh(self.store)
             member = self.place_in_story(document, claims, vectors)
-            relations = self._relate(claims, vectors)
+            relations = self._relate(claims, vectors, self._story_pool(member.story_id))
             try:
                 stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
@@ -223,10 +224,21 @@ class Pipeline:
             claim.story_id = member.story_id
         return member
 
-    def _relate(self, claims: list[Claim], vectors: np.ndarray) -> list[Relation]:
+    def _story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
+        """The stored claims of a story (its newest, up to a bound) and their vectors."""
+        pool = self.store.story_claims(story_id, self.settings.story_match_max_claims)
+        vectors = self.store.get_vectors([c.id for c in pool])
+        pool = [c for c in pool if c.id in vectors]
+        return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
+
+    def _relate(self, claims: list[Claim], vectors: np.ndarray, story_pool=None) -> list[Relation]:
+        """The relations worth storing: every verdict on the top-k candidates, and the
+        decisive ones (agreement, contradiction) of the wider search within the story."""
         relations = []
-        for claim, match in zip(claims, self.match(claims, vectors)):
+        for claim, match in zip(claims, self.match(claims, vectors, story_pool=story_pool)):
             for m in match:
+                if m.widened and m.verdict.kind == "related":
+                    continue
                 relations.append(
                     Relation(
                         id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
@@ -237,15 +249,17 @@ class Pipeline:
                 )
         return relations
 
-    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None) -> list[list[Match]]:
+    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.
 
         ``neighbours`` finds the candidates (default: the vector index alone, which is
-        all an ingest can afford per claim)."""
+        all an ingest can afford per claim); ``story_pool`` widens the search within the
+        claims' story (see ``service.match``)."""
         neighbours = neighbours if neighbours is not None else self.index
-        candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings)
+        candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings, story_pool)
         return [
-            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
+            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score, c.widened)
+             for c in found]
             for claim, found in zip(claims, candidates)
         ]
 

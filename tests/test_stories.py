@@ -268,3 +268,29 @@ def test_evidence_is_returned_on_relations_and_compare(client, stories_posted):
     assert relations and all(isinstance(r["evidence"], dict) for r in relations)
     compared = client.post("/v1/compare", json={"a": "Nine people died.", "b": "Nine people were killed."})
     assert isinstance(compared.get_json()["evidence"], dict)
+
+
+def test_within_a_story_only_decisive_widened_candidates_are_stored(pipeline):
+    from service.models import Article
+
+    first = pipeline.ingest(Article(text=QUAKE_A, source="wire", published_at="2024-04-03"))
+    recorded = []
+    relate = pipeline.relater.relate
+
+    def spy(a, b, similarity):
+        verdict = relate(a, b, similarity)
+        recorded.append((a.id, b.id, verdict.kind))
+        return verdict
+
+    pipeline.relater.relate = spy
+    second = pipeline.ingest(Article(text=QUAKE_B, source="daily", published_at="2024-04-04"))
+    assert second.document.story_id == first.document.story_id
+    stored = {(r.claim_a_id, r.claim_b_id) for r in pipeline.store.list_relations(RelationFilter(), limit=500,
+                                                                                    cursor=None).items}
+    judged = {(a, b) for a, b, _ in recorded}
+    # Every claim of the first article was judged against every claim of the second...
+    n_a, n_b = first.document.claims_count, second.document.claims_count
+    assert len(judged) == n_a * n_b
+    # ...and what was not stored was a widened "related" verdict.
+    assert stored <= judged
+    assert all(kind == "related" for a, b, kind in recorded if (a, b) not in stored)

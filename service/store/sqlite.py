@@ -486,6 +486,15 @@ class SQLiteStore:
             by_id[story_id].relations[kind] = n
         return stories
 
+    def story_claims(self, story_id: str, limit: int) -> list[Claim]:
+        """The claims of a story's documents, newest first, at most ``limit``."""
+        rows = self.db.conn.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.story_id = ? ORDER BY c.seq DESC LIMIT ?",
+            (story_id, limit),
+        ).fetchall()
+        return [_claim(r) for r in rows]
+
     def story_timeline(self, story_id: str, limit: int) -> list[Claim]:
         """The dated claims of a story's documents, in the order of what they report."""
         rows = self.db.conn.execute(
