@@ -129,6 +129,14 @@ class QuantityInterval(_Plain):
     text: str = ""
     ordinal: bool = False
     approximate: bool = False
+    value: float | None = None  # the figure as written ("at least 44" -> 44); None for ranges
+
+    @property
+    def nominal(self) -> float | None:
+        """The figure the text gives: ``value``, else the one bound a closed point has."""
+        if self.value is not None:
+            return self.value
+        return self.low if self.low is not None and self.low == self.high else None
 
     def overlaps(self, other: QuantityInterval) -> bool:
         lo = max(_lo(self.low), _lo(other.low))
@@ -162,8 +170,33 @@ class AnchoredDate(_Plain):
 
 
 @dataclass
+class PlaceFact(_Plain):
+    """A place a claim names, resolved in the gazetteer where it can be.
+
+    ``role`` is how it relates to what happened, read off its preposition: "at" (where:
+    "in Gaza", "off Pylos"), "from" or "to" (a journey's ends), or "" (a name only).
+    ``country`` is an ISO 3166 code and ``kind`` "city", "country" or "" when unknown.
+    """
+
+    text: str
+    name: str = ""
+    kind: str = ""
+    country: str = ""
+    role: str = ""
+
+
+@dataclass
+class Outcome(_Plain):
+    """What became of something that has an outcome: "reached" or "not reached"."""
+
+    topic: str  # the lemma of the thing ("ceasefire", "motion")
+    state: str  # "reached" | "not reached"
+    word: str  # the word that says so, as written ("resisting", "agreed")
+
+
+@dataclass
 class Facts(_Plain):
-    """What a claim asserts, in comparable form."""
+    """What a claim asserts, in comparable form: everything the relate stage reads."""
 
     entities: list[Entity] = field(default_factory=list)
     quantities: list[QuantityInterval] = field(default_factory=list)
@@ -175,10 +208,16 @@ class Facts(_Plain):
     predicate: str | None = None  # lemma of the main verb ("meet" in "is set to meet")
     object: str | None = None
     lemmas: list[str] = field(default_factory=list)  # content-word lemmas, for overlap
+    scope: str | None = None  # "single" (one day's figure) or "cumulative" (a running total)
+    region: bool = False  # speaks of a region ("across the Middle East") rather than one country
+    places: list[PlaceFact] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data):
         data = dict(data or {})
+        data["places"] = [PlaceFact.from_dict(p) for p in data.get("places", [])]
+        data["outcomes"] = [Outcome.from_dict(o) for o in data.get("outcomes", [])]
         data["entities"] = [Entity.from_dict(e) for e in data.get("entities", [])]
         data["quantities"] = [QuantityInterval.from_dict(q) for q in data.get("quantities", [])]
         data["dates"] = [AnchoredDate.from_dict(d) for d in data.get("dates", [])]

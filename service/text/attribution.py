@@ -11,19 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lexicon import REPORTING_VERBS, SPEAKING_NOUNS
 from service.text.kind import FUTURE_FRAMES
 
-REPORTING_VERBS = {
-    "say", "tell", "state", "claim", "report", "announce", "emphasize", "emphasise", "stress",
-    "note", "add", "warn", "insist", "argue", "acknowledge", "admit", "confirm", "indicate",
-    "suggest", "reiterate", "explain", "write", "allege", "assert", "maintain", "believe",
-    "estimate", "predict", "declare", "tweet", "testify", "contend", "concede", "reveal",
-}
-SPEAKING_NOUNS = {
-    "official", "source", "spokesman", "spokeswoman", "spokesperson", "minister", "ministry",
-    "military", "army", "police", "government", "agency", "statement", "report", "witness",
-    "analyst", "expert", "authority", "office", "department", "leader", "president",
-}
 _OBJECT_DEPS = ("dobj", "attr", "acomp", "oprd", "dative")
 _QUOTES = re.compile(r"[“”\"‘]")
 _PHRASE_DEPS = ("compound", "amod", "poss", "nmod", "nummod", "det")

@@ -8,9 +8,7 @@ hopes rose" affirms that hopes rose.
 
 from __future__ import annotations
 
-_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "nowhere", "cannot"}
-# Verbs whose clause denies its complement: "refused to meet", "denied striking".
-_NEGATING_VERBS = {"deny", "refuse", "fail", "reject", "resist", "decline", "dismiss", "rebuff"}
+from service.lexicon import NEGATING_PHRASAL_VERBS, NEGATING_VERBS, NEGATORS
 # Links that keep a clause part of the main assertion; any other (advcl, relcl, acl,
 # csubj, a deeper ccomp) embeds it in a condition, a purpose, a description.
 _JOINING_DEPS = {"conj", "xcomp", "prep", "pcomp", "parataxis"}
@@ -23,10 +21,15 @@ def polarity(span) -> tuple[str, list[str]]:
 
 
 def _is_cue(tok) -> bool:
-    if tok.lower_ in _NEGATORS:
+    if tok.lower_ in NEGATORS:
         # "not only ... but also" adds rather than denies
         return not (tok.lower_ == "not" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "only")
-    return tok.pos_ == "VERB" and tok.lemma_.lower() in _NEGATING_VERBS
+    if tok.pos_ != "VERB":
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in NEGATING_VERBS or any(
+        (lemma, c.lower_) in NEGATING_PHRASAL_VERBS for c in tok.children if c.dep_ == "prt"
+    )
 
 
 def _in_main_assertion(tok, span) -> bool:

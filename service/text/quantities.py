@@ -8,10 +8,10 @@ it counts ("palestinians wounded", "missiles", "hours") read off the dependency 
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 
+from service.lexicon import MONTHS as _MONTHS
 from service.models import QuantityInterval
 
 _UNITS = {
@@ -48,7 +48,6 @@ _ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated",
 _AT_MOST = ("up to", "at most", "no more than", "not more than", "less than", "fewer than",
             "under", "below", "as many as", "as much as")
 _CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
-_MONTHS = {m.lower() for m in calendar.month_name[1:]} | {m.lower() for m in calendar.month_abbr[1:]} | {"sept"}
 _DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 # Numbers inside these entities are names ("UN Resolution 1701", "Apollo 11"), not figures.
 _NAME_LABELS = {"ORG", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "GPE", "PERSON", "EVENT", "LOC"}
@@ -149,7 +148,8 @@ def _range(tokens, run, upper) -> QuantityInterval | None:
     offset = tokens[0].i
     start = run[0].i - offset - (_preceding(tokens, run[0], 1) == "between")
     text = "".join(t.text_with_ws for t in tokens[start : upper[-1].i - offset + 1]).strip()
-    return QuantityInterval(low=low, high=high, counts=_counts(upper) or _counts(run), text=text)
+    return QuantityInterval(low=low, high=high, counts=_counts(upper) or _counts(run) or _word_after(tokens, upper),
+                            text=text)
 
 
 def _is_number_word(tok) -> bool:
@@ -200,15 +200,16 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     text_words = [t.text for t in run]
     ordinal = parse_ordinal(first.lower_) if len(run) == 1 else None
     if ordinal is not None:
-        return QuantityInterval(low=float(ordinal), high=float(ordinal), counts=_counts(run),
-                                text=first.text, ordinal=True)
+        return QuantityInterval(low=float(ordinal), high=float(ordinal), counts=_counts(run) or _word_after(tokens, run),
+                                text=first.text, ordinal=True, value=float(ordinal))
     if first.lower_ in _VAGUE:
         low, high = _VAGUE[first.lower_]
         if len(run) == 3:  # "hundreds of thousands"
             scale = _SCALES[last.lower_.rstrip("s")]
             low, high = low * scale, high * scale
         text = "".join(t.text_with_ws for t in run).strip()
-        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run), text=text, approximate=True)
+        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run) or _word_after(tokens, run),
+                                text=text, approximate=True)
     words = text_words
     article = _preceding(tokens, first, 1)
     if article in ("a", "an") and first.lower_ in _SCALES:
@@ -223,11 +224,11 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     elif _following(tokens, last, 1) in ("%", "percent"):
         counts = "percent"
     else:
-        counts = _counts(run)
+        counts = _counts(run) or _word_after(tokens, run)
     offset = tokens[0].i
     written = tokens[first.i - offset - before : last.i - offset + 1 + after]
     text = "".join(t.text_with_ws for t in written).strip()
-    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate)
+    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate, value=value)
 
 
 def _bend(tokens, run, value: float):
@@ -306,6 +307,21 @@ def _counted_noun(run):
                 if objects:
                     return objects[0]
     return None
+
+
+_FILLER = frozenset("more than over about nearly almost around at least some of the a an up to".split())
+
+
+def _word_after(tokens, run) -> str:
+    """When the parse links the figure to no noun, the word that follows it is the best
+    guess at what it counts: "the toll reached 133 people" -> "people"."""
+    after = run[-1].i - tokens[0].i + 1
+    for tok in tokens[after : after + 3]:
+        if tok.is_alpha and tok.lower_ not in _FILLER:
+            return tok.lower_
+        if not tok.is_alpha and not tok.is_punct:
+            return ""
+    return ""
 
 
 def _counts(run) -> str:
