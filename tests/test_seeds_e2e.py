@@ -75,8 +75,6 @@ def test_each_seed_is_a_story_of_its_own(seeded):
     assert len({d["story_id"] for d in docs.values()}) == 3, {k: d["story_id"] for k, d in docs.items()}
 
 
-@pytest.mark.xfail(strict=True, reason="relate does not read Claim.story_id yet: the relate rewrite (issue 9) makes "
-                                      "claims of different stories related; remove this mark when it lands")
 def test_two_trips_meeting_netanyahu_are_related_not_an_agreement(seeded):
     _, _, relations = seeded
     meets = [
