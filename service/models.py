@@ -286,6 +286,9 @@ class Candidate(_Plain):
     claim: Claim
     similarity: float  # cosine of the embeddings
     score: float  # similarity re-scored with lexical, entity and number overlap
+    # Found only by the wider search within the claim's story (not the top-k): worth
+    # storing only when the verdict is decisive (agreement or contradiction).
+    widened: bool = False
 
 
 @dataclass
@@ -301,6 +304,52 @@ class Document(_Plain):
     claims_count: int = 0
     created_at: str | None = None
     story_id: str | None = None
+
+
+@dataclass
+class Story(_Plain):
+    """Documents that report one incident, as a reader sees them.
+
+    ``first_seen``/``last_seen`` bound its documents' dates (each document's
+    publication date, or the day its claims report when it has none).
+    """
+
+    id: str
+    title: str
+    first_seen: str | None = None
+    last_seen: str | None = None
+    documents_count: int = 0
+    sources: list[str] = field(default_factory=list)
+    # relations between two of its documents, by kind
+    relations: dict[str, int] = field(default_factory=lambda: {k: 0 for k in RELATION_KINDS})
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class StoryState:
+    """What assigning a document to a story needs to know about the story, kept up to
+    date at every ingest and delete: its dates, its size, the sum of its documents'
+    vectors (the centroid, unnormalised) and how many of its documents name each name."""
+
+    id: str
+    first_seen: str | None
+    last_seen: str | None
+    documents_count: int
+    vector_sum: Any  # numpy float32 vector
+    names: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class StoryMember:
+    """What one document brings to its story; stored with the document so that deleting
+    it (or re-assigning stories) can take exactly this back out of the story."""
+
+    story_id: str
+    vector: Any  # numpy float32 unit vector, or None for a document without claims
+    names: list[str] = field(default_factory=list)
+    date: str | None = None  # YYYY-MM-DD
+    headline: str = ""  # the story's title when this document is its first
 
 
 @dataclass
