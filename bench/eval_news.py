@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--borderline", action="store_true", help="include pairs marked borderline")
     parser.add_argument("--show", action="store_true", help="print every labelled pair the service gets wrong")
     parser.add_argument("--json", help="write per-pair results here")
+    parser.add_argument("--dump", help="write every stored agreement and contradiction here, with its events")
     args = parser.parse_args()
 
     clusters, pairs = load(args.data)
@@ -164,6 +165,11 @@ def main() -> None:
     report(rows, every, event_of, args.show)
     if args.json:
         json.dump(rows, open(args.json, "w", encoding="utf-8"), indent=1)
+    if args.dump:
+        strong = [{"kind": r["kind"], "explanation": r["explanation"], "a": r["claim_a"]["text"], "b": r["claim_b"]["text"],
+                   "events": [event_of.get(r["claim_a"]["document_id"]), event_of.get(r["claim_b"]["document_id"])]}
+                  for r in every if r["kind"] != "related"]
+        json.dump(strong, open(args.dump, "w", encoding="utf-8"), indent=1)
 
 
 def report(rows: list[dict], every: list[dict], event_of: dict[str, str], show: bool) -> None:

@@ -31,6 +31,15 @@ SPEAKING_NOUNS = frozenset(
 NEGATORS = frozenset("not n't never no none nobody nothing neither nor nowhere cannot".split())
 # Verbs whose clause denies or refuses its complement: "denied striking", "refused to meet".
 NEGATING_VERBS = frozenset("deny refuse fail reject resist decline dismiss rebuff refute".split())
+# Of those, verbs that negate only a report or a clause ("dismissed reports that...",
+# "rejected claims") -- "dismiss a minister", "reject a plan" are acts, not denials -- and
+# verbs that negate only what they govern ("failed to pass", "declined the offer"; "the
+# bank failed", "prices declined" report what happened).
+DENY_ONLY_SPEECH = frozenset("dismiss reject".split())
+NEGATE_ONLY_COMPLEMENT = frozenset("fail decline".split())
+SPEECH_NOUNS = frozenset(
+    "report claim allegation accusation suggestion rumour rumor account charge speculation assertion idea notion".split()
+)
 # Those that deny a report ("Iran denies firing"): like reporting verbs, they say nothing
 # of what happened, so they are no content a claim shares with another.
 DENIAL = frozenset("deny dismiss refute reject".split())
@@ -40,6 +49,9 @@ NEGATING_PHRASAL_VERBS = frozenset({("turn", "down"), ("rule", "out"), ("call", 
 
 # Verbs that name no act of their own: "is", "has", "is set to meet" (the act is "meet").
 LIGHT_VERBS = frozenset("be have do make get set go take give seem become".split())
+
+# Words that stand for a doer without naming one: "no one", "none of them", "it".
+PRONOUNS = frozenset("i you he she it we they one none nobody someone somebody anyone everyone this that these those".split())
 
 MONTHS = frozenset(
     {m.lower() for m in calendar.month_name[1:]} | {m.lower() for m in calendar.month_abbr[1:]} | {"sept"}

@@ -39,6 +39,18 @@ class FigurePair:
     judgement: str  # "same" | "compatible" | "conflict"
 
     @property
+    def distinctive(self) -> bool:
+        """A figure unlikely to match by chance: a measure with a unit, or a count of ten
+        or more ("two men" are in many stories; "179 dead" in one)."""
+        value = _nominal(self.a)
+        return bool(_unit(self.a.counts)) or (value is not None and abs(value) >= DISTINCTIVE)
+
+    @property
+    def measure_only(self) -> bool:
+        """Both sides name only a unit ("km", "hours"), not what is measured."""
+        return all(_unit(q.counts) and len(q.counts.split()) == 1 for q in (self.a, self.b))
+
+    @property
     def evolving(self) -> bool:
         """A count that grows as the story unfolds (a toll, the injured, the rescued)."""
         return any(w in EVOLVING_COUNTS for w in self.about.lower().split())
@@ -58,7 +70,7 @@ def align_figures(a: Claim, b: Claim) -> list[FigurePair]:
     lone = len(free_a) == len(free_b) == 1
     for x in list(free_a):
         partners = [y for y in free_b if x.ordinal == y.ordinal and (
-            same_counted(x.counts, y.counts) or (lone and not (x.counts and y.counts)))]
+            counts_alike(x.counts, y.counts) or (lone and not x.counts and not y.counts))]
         if not partners:
             continue
         y = next((y for y in partners if overlaps(x, y)), partners[0])
@@ -77,6 +89,20 @@ def same_counted(cx: str, cy: str) -> bool:
     if ux and uy:
         return UNITS[ux][0] == UNITS[uy][0]
     return any(same_word(u, v) for u in cx.lower().split() for v in cy.lower().split())
+
+
+def counts_alike(cx: str, cy: str) -> bool:
+    """Strictly the same thing counted, as figures that differ must be before they can
+    conflict: every word of each description has its match in the other ("people
+    killed" and "people confirmed" count different things; "members survived" and
+    "members" too). Units match by dimension."""
+    if not cx or not cy:
+        return False
+    ux, uy = _unit(cx), _unit(cy)
+    if ux or uy:
+        return bool(ux and uy) and UNITS[ux][0] == UNITS[uy][0]
+    wx, wy = cx.lower().split(), cy.lower().split()
+    return all(any(same_word(u, v) for v in wy) for u in wx) and all(any(same_word(u, v) for u in wx) for v in wy)
 
 
 def same_figure(x: QuantityInterval, y: QuantityInterval) -> bool:
@@ -102,6 +128,8 @@ def sum_of_parts(parts: list[QuantityInterval], totals: list[QuantityInterval]):
     if len(points) < 2:
         return None
     whole = sum(q.low for q in points)
+    if whole < DISTINCTIVE:
+        return None  # "one passenger and one crew member" make two of anything
     total = next((t for t in totals if t.low is not None and t.low == t.high and t.low == whole), None)
     return (points, total) if total is not None else None
 

@@ -21,7 +21,15 @@ from service.lexicon import antonym_pair, same_word
 from service.models import Claim, Conflict, Verdict
 from service.relate import conflicts as opposition
 from service.relate import explain, slots
-from service.relate.align import FigurePair, align_figures, sum_of_parts, totals_agree
+from service.relate.align import (
+    DISTINCTIVE,
+    FigurePair,
+    align_figures,
+    same_counted,
+    same_figure,
+    sum_of_parts,
+    totals_agree,
+)
 from service.relate.nli import NLIBackend, NLIScores
 from service.relate.same_event import (
     EventMatch,
@@ -48,13 +56,12 @@ def classify(
     support = supporting_facts(a, b, event, figures)
     if event.same and found and _two_incidents(event, found):
         event.difference = f"different places and values, with no story to say they are one incident ({found[0].a} vs {found[0].b})"
-    if event.same and found and not event.difference:
+    if event.same and found and not event.difference and _firmly_one_event(event, thresholds):
         verdict = Verdict("contradiction", _contradiction_confidence(event, found, support),
                           explain.contradiction(found), found)
     elif event.same and not event.difference and not apart and _agrees(a, b, event, support, thresholds, checks):
         verdict = Verdict("agreement", _agreement_confidence(event, support),
-                          explain.agreement(event.actors, equivalences(a, b) or [s["a"] + " = " + s["b"] for s in support
-                                                                                   if s["fact"] == "figure"]))
+                          explain.agreement(event.actors, support, _sums(a, b)))
     else:
         difference = event.difference or apart
         notes = found if difference else [c for c in found if c.type == "outcome"]
@@ -72,17 +79,24 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePa
     dates are then the difference, not a conflict. Each check says in ``checks`` whether
     it ran, and why not.
     """
+    if event.overlap < thresholds.strong_overlap:
+        # "nearly 100 metres before the station" and "280 km from Kolkata": a bare measure
+        # conflicts only where the two claims measure the same thing in nearly the same words.
+        figures = [f for f in figures if not (f.judgement == "conflict" and f.measure_only)]
     found, apart = _figure_conflicts(a, b, figures, checks)
-    found += slots.actor_conflicts(a, b)
     if event.overlap >= thresholds.strong_overlap or event.story == "same":
-        found += slots.place_conflicts(a, b)
-        checks.append({"check": "place", "ran": True})
+        found += slots.actor_conflicts(a, b) + slots.place_conflicts(a, b)
+        checks.append({"check": "place and actor", "ran": True})
     else:
-        checks.append({"check": "place", "ran": False,
-                       "why": f"overlap {event.overlap:.2f} < {thresholds.strong_overlap}: places may play other roles"})
-    if event.difference is None:
+        checks.append({"check": "place and actor", "ran": False,
+                       "why": f"overlap {event.overlap:.2f} < {thresholds.strong_overlap}: names may play other roles"})
+    same_figure = any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
+    if event.difference is None and not same_figure:
         found += slots.date_conflicts(a, b)
-    checks.append({"check": "date", "ran": event.difference is None})
+        checks.append({"check": "date", "ran": True})
+    else:
+        checks.append({"check": "date", "ran": False, "why": event.difference or
+                       "the same figure on both sides: the dates speak of different moments of one story"})
     if event.overlap >= thresholds.opposition_overlap:
         found += opposition.negation_conflicts(a, b, event.shared)
         checks.append({"check": "negation", "ran": True})
@@ -121,11 +135,14 @@ def _figure_conflicts(a: Claim, b: Claim, figures: list[FigurePair], checks: lis
 def supporting_facts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair]) -> list[dict]:
     """The aligned facts on which the two claims agree: the same figure, the same clock
     time, the same act between the same actors, the same place in the same role."""
-    support = [{"fact": "figure", "about": f.about, "a": f.a.text, "b": f.b.text} for f in figures
-               if f.judgement == "same"]
+    support = [{"fact": "figure", "about": f.about, "a": f.a.text, "b": f.b.text, "weak": not f.distinctive}
+               for f in figures if f.judgement == "same"]
     support += [{"fact": "time", "a": p.a.text, "b": p.b.text} for p in slots.align_dates(a, b)
                 if p.judgement == "same" and p.a.granularity == "time"]
-    if event.same_act:
+    act = slots.shared_act(a, b)
+    if act is not None:
+        support.append(act)
+    elif event.same_act:
         support.append({"fact": "act", "a": a.facts.predicate or "", "b": b.facts.predicate or "",
                         "actors": event.actors[:3]})
     support += [{"fact": "place", "a": name, "b": name} for name in dict.fromkeys(slots.shared_places(a, b))]
@@ -138,13 +155,20 @@ def equivalences(a: Claim, b: Claim) -> list[str]:
     qa, qb = a.facts.quantities, b.facts.quantities
     for x in qa:
         for y in qb:
-            if x.text and y.text and x.text != y.text and x.low == y.low and x.high == y.high:
+            written_apart = x.text and y.text and x.text.lower() != y.text.lower()
+            if written_apart and x.low == y.low and x.high == y.high and (x.counts or abs(x.low or 0) >= DISTINCTIVE):
                 out.append(f"{x.text} = {y.text}")
     for parts, totals in ((qa, qb), (qb, qa)):
         summed = sum_of_parts(parts, totals)
         if summed is not None:
             out.append(f"{' + '.join(p.text for p in summed[0])} = {summed[1].text}")
     return out
+
+
+def _sums(a: Claim, b: Claim) -> list[str]:
+    qa, qb = a.facts.quantities, b.facts.quantities
+    return [f"{' + '.join(p.text for p in s[0])} = {s[1].text}"
+            for s in (sum_of_parts(qa, qb), sum_of_parts(qb, qa)) if s is not None]
 
 
 def combine(verdict: Verdict, event: EventMatch, nli: NLIScores, a: Claim, b: Claim) -> Verdict:
@@ -189,7 +213,15 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
     if antonym_pair(set(a.facts.lemmas), set(b.facts.lemmas)) is not None:
         checks.append({"check": "agreement", "ran": True, "why": "opposite words"})
         return False
-    strong = [s for s in support if s["fact"] in ("figure", "time", "act")]
+    # A small count ("two men") matches by chance in many stories: it speaks for one fact
+    # only beside another aligned fact.
+    strong = [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
+    if len(support) >= 2:
+        strong += [s for s in support if s.get("weak")]
+    if _figures_disagree(a, b) and similarity < t.agree_similarity:
+        checks.append({"check": "agreement", "ran": True,
+                       "why": "each claim gives its own figure for the same thing, and none is the other's"})
+        return False
     reasons = []
     if similarity >= t.agree_similarity:
         reasons.append(f"similarity {similarity:.2f} >= {t.agree_similarity}")
@@ -205,6 +237,25 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
         reasons.append("one claim's content lies wholly inside the other")
     checks.append({"check": "agreement", "ran": True, "why": "; ".join(reasons) or "no aligned fact and wording too far apart"})
     return bool(reasons)
+
+
+def _figures_disagree(a: Claim, b: Claim) -> bool:
+    """Figures for the same thing on both sides with no equal pair among them ("all but
+    two passengers" and "all 175 passengers"): whatever else they share, these two do
+    not state one fact."""
+    paired = [(f.a, f.b) for f in align_figures(a, b) if f.judgement == "same"]
+    same_a, same_b = {id(x) for x, _ in paired}, {id(y) for _, y in paired}
+    return any(same_counted(x.counts, y.counts) and not same_figure(x, y)
+               for x in a.facts.quantities if id(x) not in same_a
+               for y in b.facts.quantities if id(y) not in same_b)
+
+
+def _firmly_one_event(event: EventMatch, t: Thresholds) -> bool:
+    """A contradiction says one of two sources is wrong: it needs more than the topic in
+    common, namely close wording, close meaning, one act between the same actors, or
+    one story."""
+    return (event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act
+            or event.story == "same")
 
 
 def _two_incidents(event: EventMatch, found: list[Conflict]) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from service.lexicon import LIGHT_VERBS, same_word
+from service.lexicon import LIGHT_VERBS, PRONOUNS, same_word
 from service.models import AnchoredDate, Claim, Conflict, PlaceFact
 from service.text.places import same_place
 
@@ -195,3 +195,28 @@ def same_actor(x: str, y: str) -> bool:
     if x == y or x in y or y in x:
         return True
     return same_word(x.split()[-1], y.split()[-1])
+
+
+def shared_act(a: Claim, b: Claim) -> dict | None:
+    """The same act said of the same doer or done to the same thing: "no one was wearing
+    a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket)."""
+    fa, fb = a.facts, b.facts
+    if not (fa.predicate and fb.predicate and same_word(fa.predicate, fb.predicate)):
+        return None
+    if fa.predicate.lower() in LIGHT_VERBS:
+        return None
+    sa, sb = _name(a, fa.subject), _name(b, fb.subject)
+    if sa and sb and same_actor(sa, sb):
+        return {"fact": "act", "a": f"{fa.subject} {fa.predicate}", "b": f"{fb.subject} {fb.predicate}"}
+    ha, hb = _head(fa.subject or ""), _head(fb.subject or "")
+    doers_differ = ha and hb and ha not in PRONOUNS and hb not in PRONOUNS and not same_word(ha, hb)
+    if doers_differ:
+        return None  # "a man is cutting onions", "a woman is cutting an onion"
+    if fa.object and fb.object and _head(fa.object) and same_word(_head(fa.object), _head(fb.object)):
+        return {"fact": "act", "a": f"{fa.predicate} {fa.object}", "b": f"{fb.predicate} {fb.object}"}
+    return None
+
+
+def _head(phrase: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", phrase)]
+    return words[-1].lower() if words else ""

@@ -72,6 +72,8 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
             anchored = anchor_date(ent.text, published, future)
             if anchored is not None:
                 days.append(anchored)
+            elif _clock(ent.text) is not None:  # "7:58am" tagged DATE
+                times.append((ent.text, _clock(ent.text), _zone(ent)[0]))
         elif ent.label_ == "TIME":
             clock = _clock(ent.text)
             if clock is not None:

@@ -16,6 +16,7 @@ from service.models import Outcome
 # Outcome words by precedence: a refusal governs a call, a call governs a success.
 _RANKS = ((OUTCOME_FAILURE, "not reached", 2), (OUTCOME_SOUGHT, "not reached", 1), (OUTCOME_SUCCESS, "reached", 0))
 _GOVERNS = 8  # tokens back from an outcome word that a refusal or a call still governs
+_NEAR = 6  # an outcome word further from the thing than this speaks of something else
 
 
 def outcomes(span, negated: bool) -> list[Outcome]:
@@ -28,6 +29,8 @@ def outcomes(span, negated: bool) -> list[Outcome]:
         if topic is None or topic in found or not marked:
             continue
         nearest = min(marked, key=lambda m: abs(m[0] - i))
+        if abs(nearest[0] - i) > _NEAR:
+            continue
         governing = [m for m in marked if nearest[0] - _GOVERNS <= m[0] < nearest[0] and m[2] > nearest[2]]
         at, state, _ = max(governing, key=lambda m: m[2]) if governing else nearest
         if state == "reached" and negated:

@@ -82,7 +82,7 @@ def place_facts(span) -> list[PlaceFact]:
     """The places a parsed span names, resolved, each with its role in what happened."""
     found = []
     for ent in span.ents:
-        if ent.label_ not in PLACE_LABELS:
+        if ent.label_ not in PLACE_LABELS or all(t.like_num or t.is_punct for t in ent):
             continue
         place = resolve(ent.text)
         found.append(PlaceFact(text=ent.text, name=place.name if place else "", kind=place.kind if place else "",

@@ -119,6 +119,8 @@ def extract_quantities(span) -> list[QuantityInterval]:
         quantity = _range(tokens, run, upper) if upper else _quantity(tokens, run)
         if quantity is not None:
             found.append(quantity)
+        elif upper:
+            found += _tally(tokens, run, upper)
         i = (upper or run)[-1].i - tokens[0].i + 1
     return found
 
@@ -152,6 +154,19 @@ def _range(tokens, run, upper) -> QuantityInterval | None:
                             text=text)
 
 
+def _tally(tokens, run, upper) -> list[QuantityInterval]:
+    """"passed 204-85", "a vote of 204 to 85": a larger figure before a smaller one is a
+    score or a vote, two figures of their own, not a range."""
+    out = []
+    for part in (run, upper):
+        value = words_to_number([t.text for t in part])
+        if value is None:
+            return []
+        text = "".join(t.text_with_ws for t in part).strip()
+        out.append(QuantityInterval(low=value, high=value, counts=_counts(part), text=text, value=value))
+    return out
+
+
 def _is_number_word(tok) -> bool:
     lower = tok.lower_
     if lower in _VAGUE:
@@ -161,8 +176,11 @@ def _is_number_word(tok) -> bool:
         return bool(_ORDINAL_DIGITS.match(lower)) or tok.ent_type_ == "ORDINAL"
     if parse_number(lower) is None:
         return False
-    # "one of them", "the one who": a pronoun, not a figure.
-    return lower != "one" or tok.pos_ == "NUM"
+    # "one of them", "the one who", "since one of magnitude 7.6": a pronoun, not a figure.
+    if lower == "one":
+        following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+        return tok.pos_ == "NUM" and following != "of"
+    return True
 
 
 def _number_run(tokens, start: int):
@@ -276,16 +294,25 @@ def _following(tokens, tok, n: int) -> str:
 def _is_name_or_calendar(run) -> bool:
     """A number that is part of a name or a calendar date is not a figure."""
     first = run[0]
-    if first.ent_type_ in _NAME_LABELS:
+    if first.ent_type_ in _NAME_LABELS and not _only_a_number(first):
         return True
     noun = _counted_noun(run)
     if noun is not None and noun.lemma_.lower() in _DURATIONS:
         return False  # "2½ hours", "three days": a length of time is a figure
     if _looks_like_year(run):
         return True
+    before = first.doc[first.i - 1] if first.i > 0 else None
+    if noun is None and before is not None and before.pos_ == "PROPN" and before.is_title and before.ent_type_ != "DATE":
+        return True  # "Boeing 737-800", "Flight 7C2216", "Apollo 11": part of a name
     # spaCy sometimes tags "between 30 and 40 people" DATE: a counted noun settles it.
     calendar_noun = noun is None or noun.lower_.rstrip(".") in _MONTHS
     return first.ent_type_ in ("DATE", "TIME") and calendar_noun
+
+
+def _only_a_number(tok) -> bool:
+    """An entity that is nothing but this figure ("288" tagged FAC) names nothing."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and all(t.like_num or t.is_punct for t in ent)
 
 
 def _looks_like_year(run) -> bool:
@@ -317,22 +344,59 @@ def _word_after(tokens, run) -> str:
     guess at what it counts: "the toll reached 133 people" -> "people"."""
     after = run[-1].i - tokens[0].i + 1
     for tok in tokens[after : after + 3]:
-        if tok.is_alpha and tok.lower_ not in _FILLER:
+        if tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop:
             return tok.lower_
-        if not tok.is_alpha and not tok.is_punct:
+        if tok.lower_ not in _FILLER:
             return ""
     return ""
 
 
 def _counts(run) -> str:
-    """What a figure counts: its noun, and the participle that says what happened to it."""
+    """What a figure counts: its noun, and the participle that says what happened to it;
+    for a figure a count reaches ("the death toll reached nine", "the number of bodies
+    has risen to 78"), what that count counts."""
     noun = _counted_noun(run)
+    if noun is None:
+        reached = _reached_count(run[-1]) or _named_before(run[0])
+        if reached:
+            return reached
     anchor = noun if noun is not None else run[-1]
     words = [noun.lower_] if noun is not None else []
     event = _participle(anchor)
     if event is not None:
         words.append(event.lower_)
     return " ".join(words)
+
+
+_TALLY_NOUNS = frozenset("number total count tally figure".split())
+
+
+def _named_before(figure) -> str:
+    """"magnitude 7.6", "a depth of 15.5": the noun just before a figure that hangs on it."""
+    before = figure.doc[figure.i - 1] if figure.i > 0 else None
+    if before is not None and before.pos_ == "NOUN" and figure.head == before:
+        return before.lower_
+    return ""
+
+
+def _reached_count(figure) -> str:
+    """The subject a figure is the value of: "the death toll reached nine" -> "death toll"."""
+    verb = figure.head
+    if figure.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif figure.dep_ not in ("dobj", "attr"):
+        return ""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return ""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN":
+        return ""
+    if subject.lemma_.lower() in _TALLY_NOUNS:
+        counted = [c for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
+                   for c in p.children if c.dep_ == "pobj"]
+        return counted[0].lower_ if counted else ""
+    modifiers = [c.lower_ for c in subject.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")]
+    return " ".join(modifiers + [subject.lower_])
 
 
 def _participle(anchor):
