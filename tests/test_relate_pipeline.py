@@ -62,9 +62,11 @@ def _between(relation, source_a, sources_b):
 
 
 @pytest.mark.slow
-def test_seed_relations_link_ceasefire_accounts_and_agree_on_the_blinken_meeting(pipeline, seed_texts):
+def test_seed_relations_link_ceasefire_accounts_and_keep_the_two_blinken_trips_apart(pipeline, seed_texts):
+    # Published as issue 9 dates them: 001 and 002 report two different trips, two stories.
+    published = {"000": None, "001": "2024-10-22", "002": "2024-01-10"}
     for name, text in seed_texts.items():
-        pipeline.ingest(Article(text=text, source=name[:3], url=f"seed:{name}"))
+        pipeline.ingest(Article(text=text, source=name[:3], url=f"seed:{name}", published_at=published[name[:3]]))
     relations = _relations(pipeline)
 
     ceasefire = [
@@ -78,7 +80,7 @@ def test_seed_relations_link_ceasefire_accounts_and_agree_on_the_blinken_meeting
 
     meets = [
         r for r in relations
-        if r.kind == "agreement" and _between(r, "001", ("002",))
+        if _between(r, "001", ("002",))
         and all("Blinken" in c.text and "Netanyahu" in c.text for c in (r.claim_a, r.claim_b))
     ]
-    assert meets, "the two Blinken articles do not agree that Blinken meets Netanyahu"
+    assert meets and all(r.kind == "related" for r in meets), [(r.kind, r.explanation) for r in meets]
