@@ -144,6 +144,8 @@ class Pipeline:
             extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp, published_at)[0]
             for c, doc in zip(cleaned, self.nlp.pipe(cleaned))
         ]
+        for claim in claims:
+            claim.published_at = published_at
         return list(zip(claims, self._embed(claims)))
 
     # -- stages with the corpus ------------------------------------------------------
