@@ -81,6 +81,15 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
+def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
+    """A new relation from ``claim`` (of the later document) to ``other``."""
+    return Relation(
+        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=other.id, kind=verdict.kind,
+        confidence=verdict.confidence, similarity=similarity, explanation=verdict.explanation,
+        conflicts=verdict.conflicts, evidence=verdict.evidence,
+    )
+
+
 class Pipeline:
     def __init__(self, settings: Settings, store: Store, encoder: Encoder | None = None):
         self.settings = settings
@@ -205,7 +214,7 @@ class Pipeline:
         with self._commit_lock:
             self.index.refresh(self.store)
             member = self.place_in_story(document, claims, vectors)
-            relations = self._relate(claims, vectors, self._story_pool(member.story_id))
+            relations = self.relations(claims, vectors, self.story_pool(member.story_id))
             try:
                 stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
@@ -226,30 +235,22 @@ class Pipeline:
             claim.story_id = member.story_id
         return member
 
-    def _story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
+    def story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
         """The stored claims of a story (its newest, up to a bound) and their vectors."""
         pool = self.store.story_claims(story_id, self.settings.story_match_max_claims)
         vectors = self.store.get_vectors([c.id for c in pool])
         pool = [c for c in pool if c.id in vectors]
         return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
 
-    def _relate(self, claims: list[Claim], vectors: np.ndarray, story_pool=None) -> list[Relation]:
+    def relations(self, claims: list[Claim], vectors: np.ndarray, story_pool=None, neighbours=None) -> list[Relation]:
         """The relations worth storing: every verdict on the top-k candidates, and the
         decisive ones (agreement, contradiction) of the wider search within the story."""
-        relations = []
-        for claim, match in zip(claims, self.match(claims, vectors, story_pool=story_pool)):
-            for m in match:
-                if m.widened and m.verdict.kind == "related":
-                    continue
-                relations.append(
-                    Relation(
-                        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
-                        confidence=m.verdict.confidence, similarity=m.similarity,
-                        explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
-                        evidence=m.verdict.evidence,
-                    )
-                )
-        return relations
+        return [
+            relation(claim, m.claim, m.verdict, m.similarity)
+            for claim, match in zip(claims, self.match(claims, vectors, neighbours, story_pool))
+            for m in match
+            if not (m.widened and m.verdict.kind == "related")
+        ]
 
     def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.
