@@ -71,7 +71,7 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
-    serve_app(app, host=host, port=port, threads=threads, max_body_bytes=settings.max_body_bytes)
+    serve_app(app, settings, host=host, port=port, threads=threads)
 
 
 def _is_loopback(host: str) -> bool:

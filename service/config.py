@@ -47,6 +47,11 @@ class Settings:
     max_batch_documents: int = 50
     max_check_chars: int = 20_000
 
+    # the HTTP server: what one client may hold (see docs/operations.md, "Hostile clients")
+    max_connections: int = 1000  # open connections at once; beyond it new ones wait in the listen backlog
+    idle_timeout_s: int = 30  # a connection that sends and receives nothing this long is closed
+    request_timeout_s: int = 60  # a request (headers and body) must arrive whole this long after its first byte; else 408
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
         """Read ``CROSSFACT_<NAME>`` for each field; explicit overrides win."""
