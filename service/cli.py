@@ -153,9 +153,7 @@ def ingest(paths: tuple[str, ...], source: str | None, db_path: str | None):
 
 
 def _count(result, totals: dict) -> None:
-    from service.pipeline import EmptyArticle
-
-    if isinstance(result, EmptyArticle):
+    if isinstance(result, Exception):  # an empty article, or one that failed alone (logged)
         totals["skipped"] += 1
     elif result.duplicate:
         totals["duplicates"] += 1

@@ -50,7 +50,7 @@ class Settings:
     # the HTTP server: what one client may hold (see docs/operations.md, "Hostile clients")
     max_connections: int = 1000  # open connections at once; beyond it new ones wait in the listen backlog
     idle_timeout_s: int = 30  # a connection that sends and receives nothing this long is closed
-    request_timeout_s: int = 60  # a request (headers and body) must arrive whole this long after its first byte; else 408
+    request_timeout_s: int = 60  # from a request's first byte to its last, headers and body; a slower one gets 408
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:

@@ -134,6 +134,7 @@ def default_server(tmp_path_factory):
     live.stop()
 
 
+@pytest.mark.slow
 def test_held_connections_do_not_starve_a_normal_client(default_server):
     held = [connect(default_server) for _ in range(HELD)]
     trickling = held[: HELD // 2]
