@@ -60,6 +60,7 @@ def build_spec(app: Flask) -> dict:
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, doc, schemas)
+    _document_limits(schemas, app.extensions["crossfact.pipeline"].settings)
     operations = {op["operationId"] for ops in paths.values() for op in ops.values()}
     for ops in paths.values():
         for op in ops.values():
@@ -77,6 +78,20 @@ def build_spec(app: Flask) -> dict:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _document_limits(schemas: dict, settings) -> None:
+    """The limits a deployment sets (``Settings``), which the views check, said in the schemas too."""
+    limits = {
+        ("DocumentIn", "text"): {"maxLength": settings.max_text_chars},
+        ("BatchIn", "documents"): {"maxItems": settings.max_batch_documents},
+        ("CheckIn", "text"): {"maxLength": settings.max_check_chars},
+        ("CompareIn", "a"): {"maxLength": settings.max_check_chars},
+        ("CompareIn", "b"): {"maxLength": settings.max_check_chars},
+    }
+    for (model, field), limit in limits.items():
+        if model in schemas:
+            schemas[model]["properties"][field].update(limit)
 
 
 def _operation(rule, method: str, doc: dict, schemas: dict) -> dict:
