@@ -8,9 +8,14 @@ hopes rose" affirms that hopes rose.
 
 from __future__ import annotations
 
-_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "nowhere", "cannot"}
-# Verbs whose clause denies its complement: "refused to meet", "denied striking".
-_NEGATING_VERBS = {"deny", "refuse", "fail", "reject", "resist", "decline", "dismiss", "rebuff"}
+from service.lexicon import (
+    DENY_ONLY_SPEECH,
+    NEGATE_ONLY_COMPLEMENT,
+    NEGATING_PHRASAL_VERBS,
+    NEGATING_VERBS,
+    NEGATORS,
+    SPEECH_NOUNS,
+)
 # Links that keep a clause part of the main assertion; any other (advcl, relcl, acl,
 # csubj, a deeper ccomp) embeds it in a condition, a purpose, a description.
 _JOINING_DEPS = {"conj", "xcomp", "prep", "pcomp", "parataxis"}
@@ -23,10 +28,29 @@ def polarity(span) -> tuple[str, list[str]]:
 
 
 def _is_cue(tok) -> bool:
-    if tok.lower_ in _NEGATORS:
+    if tok.lower_ in NEGATORS:
         # "not only ... but also" adds rather than denies
         return not (tok.lower_ == "not" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "only")
-    return tok.pos_ == "VERB" and tok.lemma_.lower() in _NEGATING_VERBS
+    if tok.pos_ != "VERB":
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in DENY_ONLY_SPEECH:
+        return any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS)
+                   for c in tok.children)
+    if lemma in NEGATE_ONLY_COMPLEMENT:
+        return any(c.dep_ in ("xcomp", "dobj") for c in tok.children)
+    return lemma in NEGATING_VERBS or any(
+        (lemma, c.lower_) in NEGATING_PHRASAL_VERBS for c in tok.children if c.dep_ == "prt"
+    )
+
+
+def _contrasts(conjunct) -> bool:
+    """Joined by "but" or "yet": the second clause is an assertion of its own."""
+    return any(c.dep_ == "cc" and c.lower_ in ("but", "yet") and c.i < conjunct.i for c in conjunct.head.children)
+
+
+def _has_subject(verb) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
 def _in_main_assertion(tok, span) -> bool:
@@ -41,6 +65,8 @@ def _in_main_assertion(tok, span) -> bool:
         if clause.dep_ == "ccomp":
             if not (head.head.i == head.i or head.head.i < span.start or head.dep_ == "conj"):
                 return False
+        elif clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX") and (_has_subject(clause) or _contrasts(clause)):
+            return False  # "78 bodies were recovered, but [they] have not located more": a clause of its own
         elif clause.dep_ not in _JOINING_DEPS:
             return False
         clause = head
