@@ -43,7 +43,7 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
 # -- cursors -------------------------------------------------------------------------
 
 
-PAGED = ["/v1/documents", "/v1/relations", "/v1/documents/doc_0/claims", "/v1/claims/clm_0/relations"]
+PAGED = ["/v1/documents", "/v1/relations", "/v1/documents/doc_0/claims", "/v1/claims/clm_0/relations", "/v1/stories"]
 OVERSIZED = [b64(10**30), b64(2**63), b64(-2**63 - 1), "1" * 19, str(2**63), "-1", "01", "1.5", "", "not-a-cursor"]
 
 

@@ -90,6 +90,7 @@ def list_documents():
             links={
                 "documents_document_claims": {"document_id": "$response.body#/id"},
                 "documents_delete_document": {"document_id": "$response.body#/id"},
+                "stories_get_story": {"story_id": "$response.body#/story_id"},
             })
 def get_document(document_id: str):
     return jsonify(document_json(found(pipeline().store.get_document(document_id), "document", document_id)))
