@@ -60,6 +60,11 @@ def test_store_refuses_cursors_beyond_a_64_bit_integer(store):
     assert store.list_documents(limit=3, cursor="9" * 18).items == []
 
 
+def test_min_documents_beyond_a_64_bit_integer_is_422(client):
+    assert_problem(client.get("/v1/stories", query_string={"min_documents": str(2**63)}), 422, "min_documents")
+    assert client.get("/v1/stories", query_string={"min_documents": str(2**63 - 1)}).status_code == 200
+
+
 # -- dates at the edge of the calendar -----------------------------------------------
 
 

@@ -33,6 +33,7 @@ _DATE = (rf"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469
          rf"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)")
 _TIME = (r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
          r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?")
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer a query parameter can be compared with in the store
 ISO_8601 = rf"^{_DATE}(?:{_TIME})?$"  # a calendar date, or one with a time and an optional offset
 ISO_HELP = ("ISO 8601 date (2024-07-27) or date and time (2024-07-27T10:00, 2024-07-27T10:00:00.5+02:00, "
             "2024-07-27 10:00:00Z), years 0001 to 9999")
@@ -164,7 +165,8 @@ class StoriesQuery(PageQuery):
     source: str | None = _text(default=None, description="stories with a document of this source")
     since: str | None = _timestamp("stories seen on or after this day", default=None)
     until: str | None = _timestamp("stories seen on or before this day", default=None)
-    min_documents: int | None = Field(None, ge=1, description="stories of at least this many documents")
+    min_documents: int | None = Field(None, ge=1, le=SQLITE_MAX_INT,
+                                      description="stories of at least this many documents")
 
     check_range = field_validator("since", "until")(lambda cls, v: iso_timestamp(v))
 
