@@ -90,11 +90,19 @@ def test_malformed_requests_get_a_problem_and_a_closed_connection(server):
     assert len(refused) >= CONNECTIONS and "Traceback" not in server.log()
 
 
-def test_a_request_trickled_byte_by_byte_is_cut_off(server):
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100,  # headers that never end
+    b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    + b'{"text": "' + b"a" * 88 + b'"}',  # a body that never ends
+], ids=["headers", "body"])
+def test_a_request_trickled_byte_by_byte_is_cut_off(server, request_bytes):
     with connect(server) as sock:
         started = time.monotonic()
-        request = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
-        sent = 0
+        head, _, body = request_bytes.partition(b"\r\n\r\n")
+        if body:  # the headers arrive at once, the body one byte at a time
+            sock.sendall(head + b"\r\n\r\n")
+        request = body or request_bytes
+        sent, response = 0, b""
         sock.settimeout(0.5)
         while sent < len(request):
             try:
