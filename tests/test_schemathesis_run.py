@@ -44,7 +44,7 @@ def test_schemathesis_finds_nothing(tmp_path):
             [sys.executable, "-m", "schemathesis.cli", "run", server.url + "/v1/openapi.json", "--checks", "all",
              "--max-time", str(MAX_TIME), "--seed", str(SEED), "--workers", "1",
              "--report", "json", "--report-json-path", str(report_path)],
-            capture_output=True, text=True, timeout=MAX_TIME + 300,
+            capture_output=True, text=True, timeout=MAX_TIME + 300, cwd=tmp_path,  # its cache stays out of the repo
         )
         output = run.stdout + run.stderr
         report = json.loads(report_path.read_text())

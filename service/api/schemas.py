@@ -26,19 +26,18 @@ assert set(ReviewStatus.__args__) == set(REVIEW_STATUSES)  # type: ignore[attr-d
 # semantics, which are also how requests are checked): the OpenAPI document says
 # exactly what the service takes, so generated clients and fuzzers agree with it.
 NO_NUL = r"^[^\x00]*$"  # SQLite and most clients cannot keep a NUL character
-HAS_WORD = r"^(?=[\s\S]*[^\W_])[^\x00]*$"  # and at least one letter or digit
+HAS_WORD = r"^(?=[\s\S]*[^\W_])[^\x00]*$"  # and at least one letter or digit, in any script
 _YEAR = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 _LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
 _DATE = (rf"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
          rf"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)")
 _TIME = (r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
          r"(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?")
-SQLITE_MAX_INT = 2**63 - 1  # the largest integer a query parameter can be compared with in the store
 ISO_8601 = rf"^{_DATE}(?:{_TIME})?$"  # a calendar date, or one with a time and an optional offset
 ISO_HELP = ("ISO 8601 date (2024-07-27) or date and time (2024-07-27T10:00, 2024-07-27T10:00:00.5+02:00, "
             "2024-07-27 10:00:00Z, 2024-07-27T10:00-0500), years 0001 to 9999; fractions beyond microseconds "
             "are dropped")
-
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer a query parameter can be compared with in the store
 
 PATTERN_ERRORS = {
     NO_NUL: "must not contain NUL characters",
@@ -52,7 +51,7 @@ def iso_timestamp(value: str | None) -> str | None:
     """An ``ISO_8601`` string in canonical ISO form."""
     if value is None:
         return None
-    text = value.strip()
+    text = value.strip()  # the pattern's ``$`` admits one trailing newline
     if len(text) == 10:
         return date.fromisoformat(text).isoformat()
     return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
@@ -106,7 +105,7 @@ class DocumentIn(_Input):
     url: str | None = _text(default=None, max_length=2048)
     title: str | None = _text(default=None, max_length=1000)
     source: str | None = _text(default=None, max_length=200, description="Outlet or feed the article came from.")
-    published_at: str | None = _timestamp(default=None)
+    published_at: str | None = _timestamp("relative dates in the article anchor to it", default=None)
     metadata: dict[str, Any] | None = None
 
     check_published_at = field_validator("published_at")(lambda cls, v: iso_timestamp(v))
