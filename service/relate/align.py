@@ -48,7 +48,7 @@ class FigurePair:
     @property
     def measure_only(self) -> bool:
         """Both sides name only a unit ("km", "hours"), not what is measured."""
-        return all(_unit(q.counts) and len(q.counts.split()) == 1 for q in (self.a, self.b))
+        return all(_unit(q.counts) for q in (self.a, self.b))
 
     @property
     def evolving(self) -> bool:

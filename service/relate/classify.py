@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 
 from service.config import Settings
-from service.lexicon import antonym_pair, same_word
+from service.lexicon import ANTONYMS, CONTRASTS, antonym_pair, same_word
 from service.models import Claim, Conflict, Verdict
 from service.relate import conflicts as opposition
 from service.relate import explain, slots
@@ -84,7 +84,8 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePa
         # conflicts only where the two claims measure the same thing in nearly the same words.
         figures = [f for f in figures if not (f.judgement == "conflict" and f.measure_only)]
     found, apart = _figure_conflicts(a, b, figures, checks)
-    if event.overlap >= thresholds.strong_overlap or event.story == "same":
+    one_act = event.story == "same" and slots.same_predicate(a, b)
+    if event.overlap >= thresholds.strong_overlap or one_act:
         found += slots.actor_conflicts(a, b) + slots.place_conflicts(a, b)
         checks.append({"check": "place and actor", "ran": True})
     else:
@@ -210,8 +211,8 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
     if a.facts.polarity != b.facts.polarity:
         checks.append({"check": "agreement", "ran": True, "why": "one claim affirms, the other denies"})
         return False
-    if antonym_pair(set(a.facts.lemmas), set(b.facts.lemmas)) is not None:
-        checks.append({"check": "agreement", "ran": True, "why": "opposite words"})
+    if antonym_pair(set(a.facts.lemmas), set(b.facts.lemmas), ANTONYMS + CONTRASTS) is not None:
+        checks.append({"check": "agreement", "ran": True, "why": "opposite or contrasting words"})
         return False
     # A small count ("two men") matches by chance in many stories: it speaks for one fact
     # only beside another aligned fact.
@@ -254,8 +255,8 @@ def _firmly_one_event(event: EventMatch, t: Thresholds) -> bool:
     """A contradiction says one of two sources is wrong: it needs more than the topic in
     common, namely close wording, close meaning, one act between the same actors, or
     one story."""
-    return (event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act
-            or event.story == "same")
+    in_story = event.story == "same" and event.similarity >= t.story_similarity
+    return event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act or in_story
 
 
 def _two_incidents(event: EventMatch, found: list[Conflict]) -> bool:

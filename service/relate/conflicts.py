@@ -18,6 +18,9 @@ def negation_conflicts(a: Claim, b: Claim, shared: list[str]) -> list[Conflict]:
     pa, pb = a.facts.polarity, b.facts.polarity
     if pa == pb:
         return []
+    negated, other = (a, b) if pa == "negated" else (b, a)
+    if negated.facts.negated and not any(same_word(n, w) for n in negated.facts.negated for w in other.facts.lemmas):
+        return []  # "made no reference to claims" denies a reference, not what the other claims
     about = " ".join(shared[:3])
     return [Conflict("negation", _polar_phrase(a, shared), _polar_phrase(b, shared), about)]
 
