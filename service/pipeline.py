@@ -10,6 +10,7 @@ share. The HTTP API and the CLI both call it; neither knows the stages.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import uuid
@@ -32,6 +33,8 @@ from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
 from service.text.segment import segment
+
+log = logging.getLogger("crossfact.pipeline")
 
 
 @dataclass
@@ -162,29 +165,38 @@ class Pipeline:
     def ingest(self, article: Article) -> IngestResult:
         """Ingest one article; raises EmptyArticle when nothing is left of it."""
         (result,) = self.ingest_many([article])
-        if isinstance(result, EmptyArticle):
+        if isinstance(result, Exception):
             raise result
         return result
 
-    def ingest_many(self, articles: list[Article]) -> list[IngestResult | EmptyArticle]:
-        """Ingest articles in order, one result (or EmptyArticle) each.
+    def ingest_many(self, articles: list[Article]) -> list[IngestResult | Exception]:
+        """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
+        or the exception that failed that article alone (logged here).
 
         The claims of all of them are embedded in one batch, which the encoder runs
         much faster than many small ones; each document still commits on its own, so
         one failure loses nothing else, and later articles relate to earlier ones.
         """
-        results: list[IngestResult | EmptyArticle | None] = [None] * len(articles)
+        results: list[IngestResult | Exception | None] = [None] * len(articles)
         fresh: list[tuple[int, Document, list[Claim]]] = []
         for i, article in enumerate(articles):
-            prepared = self._prepare(article)
-            if isinstance(prepared, (IngestResult, EmptyArticle)):
+            try:
+                prepared = self._prepare(article)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("ingesting article %d of %d failed", i + 1, len(articles))
+                prepared = exc
+            if isinstance(prepared, (IngestResult, Exception)):
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
         vectors = self._embed([c for _, _, claims in fresh for c in claims])
         offset = 0
         for i, document, claims in fresh:
-            results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
+            try:
+                results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
+            except Exception as exc:
+                log.exception("storing article %d of %d failed", i + 1, len(articles))
+                results[i] = exc
             offset += len(claims)
         return results  # type: ignore[return-value]
 

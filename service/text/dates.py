@@ -134,13 +134,20 @@ def _military_time(ent) -> tuple[str, time, tzinfo] | None:
 def anchor_date(text: str, published: date | None, future: bool = False) -> AnchoredDate | None:
     """One date expression as a range, or None when it cannot be placed on a calendar."""
     phrase = _normalise(text)
+    # Near the calendar's ends (a publication in year 1 or 9999) a range may fall off it: not placed, then.
     if published is not None:
-        relative = _relative(phrase, published, future)
+        try:
+            relative = _relative(phrase, published, future)
+        except (OverflowError, ValueError):
+            relative = None
         if relative is not None:
             start, end, granularity = relative
             return AnchoredDate(text=text, start=start.isoformat(), end=end.isoformat(), granularity=granularity)
     if _is_calendar(phrase):
-        return _calendar(text, published)
+        try:
+            return _calendar(text, published)
+        except (OverflowError, ValueError):
+            return None
     return None
 
 
