@@ -95,10 +95,11 @@ class Pipeline:
         return load_nlp(self.settings.spacy_model)
 
     def warm_up(self) -> None:
-        """Load both models and the index now rather than on the first request."""
+        """Load both models and the indexes now rather than on the first request."""
         self.nlp
         self.encoder.model
         self.index.refresh(self.store)
+        self.store.warm_up()
 
     def readiness(self) -> dict[str, bool]:
         try:
