@@ -30,7 +30,7 @@ from service.text.clean import clean
 from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
-from service.text.segment import segment
+from service.text.segment import segment, segment_many
 
 
 @dataclass
@@ -162,23 +162,24 @@ class Pipeline:
         one failure loses nothing else, and later articles relate to earlier ones.
         """
         results: list[IngestResult | EmptyArticle | None] = [None] * len(articles)
-        fresh: list[tuple[int, Document, list[Claim]]] = []
+        fresh: list[tuple[int, Document, CleanedText]] = []
         for i, article in enumerate(articles):
             prepared = self._prepare(article)
             if isinstance(prepared, (IngestResult, EmptyArticle)):
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
-        vectors = self._embed([c for _, _, claims in fresh for c in claims])
+        claims = self._extract([(document, cleaned) for _, document, cleaned in fresh])
+        vectors = self._embed([c for found in claims for c in found])
         offset = 0
-        for i, document, claims in fresh:
-            results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
-            offset += len(claims)
+        for (i, document, _), found in zip(fresh, claims):
+            results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+            offset += len(found)
         return results  # type: ignore[return-value]
 
     def _prepare(self, article: Article):
-        """Clean, deduplicate, segment and extract facts: a Document and its claims, or
-        the answer already known (a duplicate, or an article with nothing in it)."""
+        """Clean and deduplicate: a new Document and its cleaned text, or the answer
+        already known (a duplicate, or an article with nothing in it)."""
         cleaned = clean(text=article.text, html=article.html)
         if not cleaned.text.strip():
             return EmptyArticle("the article has no text once markup and boilerplate are removed")
@@ -191,11 +192,20 @@ class Pipeline:
             title=article.title or cleaned.title, source=article.source, published_at=article.published_at,
             metadata=article.metadata or {},
         )
-        claims = extract_claims(segment(cleaned, self.nlp), self.nlp, article.published_at)
-        for claim in claims:
-            claim.id, claim.document_id = new_id("clm"), document.id
-            claim.source, claim.published_at = document.source, document.published_at
-        return document, claims
+        return document, cleaned
+
+    def _extract(self, fresh: list[tuple[Document, CleanedText]]) -> list[list[Claim]]:
+        """Segment and extract facts: each document's claims. Every text is parsed in
+        one spaCy batch; facts are still read per document (names normalise within one)."""
+        segmented = segment_many([cleaned for _, cleaned in fresh], self.nlp)
+        found = []
+        for (document, _), segments in zip(fresh, segmented):
+            claims = extract_claims(segments, self.nlp, document.published_at)
+            for claim in claims:
+                claim.id, claim.document_id = new_id("clm"), document.id
+                claim.source, claim.published_at = document.source, document.published_at
+            found.append(claims)
+        return found
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
         """Match, relate and store one document, one at a time per process."""
