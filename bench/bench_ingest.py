@@ -8,7 +8,7 @@ of the very claims that were stored: the least any ingest of them can cost here.
     python bench/bench_ingest.py --batch 1           # one article per call (as POST /v1/documents)
     python bench/bench_ingest.py --batch 16          # 16 per call (as POST /v1/documents/batch)
     python bench/bench_ingest.py --batch 16 --http   # through a real server's POST /v1/documents/batch
-    python bench/bench_ingest.py --profile 100       # where the time of 100 goes (cProfile)
+    python bench/bench_ingest.py --profile 100 --batch 16   # where the time of 100 goes (cProfile)
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ import time
 import traceback
 from collections import Counter
 from datetime import datetime, timezone
+
+# As in bench_search: passive OpenMP waits, here and in the server this may start, so
+# that no process spins on the cores another needs (this machine has two).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -141,7 +145,7 @@ def main() -> None:
     if args.articles:
         articles = articles[: args.articles]
     if args.profile:
-        profile(articles[: args.profile])
+        profile(articles[: args.profile], args.batch)
         return
 
     load = os.getloadavg()[0]
@@ -173,13 +177,13 @@ def _where(exc: BaseException) -> str:
     return f"{os.path.relpath(frame.filename)}:{frame.lineno}"
 
 
-def profile(articles) -> None:
+def profile(articles, batch: int) -> None:
     pipeline = fresh_pipeline("ingest-profile.db")
     profiler = cProfile.Profile()
     profiler.enable()
-    for article in articles:
+    for first in range(0, len(articles), batch):
         try:
-            pipeline.ingest(article)
+            pipeline.ingest_many(articles[first : first + batch])
         except Exception as exc:  # reported, not profiled around
             print(f"failed: {type(exc).__name__} at {_where(exc)}")
     profiler.disable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import numpy as np
 
@@ -19,6 +20,9 @@ def add(store: SQLiteStore, name: str, texts: list[str]) -> list[str]:
 
 
 def found(store: SQLiteStore, query: str) -> list[str]:
+    """What a search finds once the index has caught up with every write so far (a
+    search itself does not wait for that: see the last test)."""
+    store.warm_up()
     return [cid for cid, _ in store.lexical_search(query, 10)]
 
 
@@ -94,3 +98,24 @@ def test_an_in_memory_store_searches_too():
     store = SQLiteStore(":memory:")
     ids = add(store, "a", ["glaciers retreat"])
     assert found(store, "glacier") == ids
+
+
+def test_a_search_does_not_wait_for_the_index_to_catch_up(store):
+    first = add(store, "a", ["ferries were cancelled"])
+    assert found(store, "ferries") == first
+    later = add(store, "b", ["ferries resumed"])
+    answer = [cid for cid, _ in store.lexical_search("ferries", 10)]
+    assert set(answer) <= set(first + later) and first[0] in answer
+    deadline = time.monotonic() + 30
+    while set(answer) != set(first + later) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        answer = [cid for cid, _ in store.lexical_search("ferries", 10)]
+    assert set(answer) == set(first + later)
+
+
+def test_a_deleted_claim_is_never_an_answer_even_before_the_index_catches_up(store):
+    (gone,) = add(store, "a", ["levees breached"])
+    (kept,) = add(store, "b", ["levees held"])
+    assert set(found(store, "levees")) == {gone, kept}
+    store.delete_document("doc_a")
+    assert gone not in [cid for cid, _ in store.lexical_search("levees", 10)]

@@ -1,6 +1,6 @@
 """BM25 over claim texts in a tantivy index that stops early, kept in step with a store.
 
-SQLite's FTS5 ranks a query by scoring every claim that holds any of its words: at a
+SQLite's FTS5 ranked a query by scoring every claim that holds any of its words: at a
 million claims one common word is tens of thousands of claims, and a search took
 hundreds of milliseconds. tantivy answers a top-k disjunction with block-max WAND:
 it skips every block of postings that cannot reach the k-th best score, so the cost
@@ -9,8 +9,8 @@ follows the answer, not the corpus (docs/performance.md).
 The index is derived data; the store's claims table is the truth. It remembers the
 store's id and the watermarks it has seen (claims added, claims removed) in
 ``marks.json`` beside its files, written after each commit, and is brought up to date
-from the store before a search, never during an ingest, so an ingest stays one SQLite
-transaction. Catching up first deletes whatever the index holds past its recorded
+from the store when a search finds it behind (in the background once it is open),
+never during an ingest, so an ingest stays one SQLite transaction. Catching up first deletes whatever the index holds past its recorded
 watermark, so a crash between a commit and its marks costs a redo, not a duplicate.
 An index of another database, of a newer store, or of another format is rebuilt.
 Processes sharing a database share the folder: one catches up at a time (a file
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import re
 import shutil
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 
 import Stemmer
 import tantivy
+
+log = logging.getLogger(__name__)
 
 FORMAT = 2  # bump when the schema or ``terms`` changes: older indexes are rebuilt
 READ_CHUNK = 50_000  # claims read from the store at a time while catching up
@@ -52,9 +55,9 @@ class Marks:
 class Source:
     """What catching up reads from the store, without the index knowing SQL.
 
-    ``marks()`` says where the store stands now; ``claims_since(seq, limit)`` gives ``(seq, claim_id, text)`` of claims after ``seq``,
-    oldest first; ``removed_since(mark)`` gives the removed claim ids after ``mark`` and
-    the new mark."""
+    ``marks()`` says where the store stands now; ``claims_since(seq, limit)`` gives
+    ``(seq, claim_id, text)`` of claims after ``seq``, oldest first; ``removed_since(mark)``
+    gives the removed claim ids after ``mark`` and the new mark."""
 
     marks: Callable[[], Marks]
     claims_since: Callable[[int, int], list[tuple[int, str, str]]]
@@ -97,6 +100,8 @@ class LexicalIndex:
         self._seen: Marks | None = None  # what this process's searcher reflects
         self._memory_marks: Marks | None = None  # marks.json of an in-memory index
         self._lock = threading.Lock()
+        self._pending = False  # a background catch-up is under way
+        self._lock_pending = threading.Lock()
 
     # -- searching -------------------------------------------------------------------
 
@@ -116,10 +121,36 @@ class LexicalIndex:
 
     # -- keeping up with the store -----------------------------------------------------
 
-    def refresh(self, source: Source) -> None:
-        """Bring the index up to what the store holds now; cheap when it is there already."""
+    def refresh(self, source: Source, wait: bool = True) -> None:
+        """Bring the index up to what the store holds now; cheap when it is there already.
+
+        With ``wait=False`` an index that is open already is caught up in a background
+        thread and the caller goes on with what it holds: a commit costs about 100 ms
+        here (tantivy syncs its files), which a search right after each ingest would
+        otherwise pay. Until then the newest claims are found by meaning only, and a
+        deleted claim is dropped by the store's lookup of the hits.
+        """
         if self._seen == source.marks():
             return
+        if wait or self._index is None:
+            self._bring_up_to_date(source)
+            return
+        with self._lock_pending:
+            if self._pending:
+                return
+            self._pending = True
+        threading.Thread(target=self._in_background, args=(source,), name="lexical-catch-up", daemon=True).start()
+
+    def _in_background(self, source: Source) -> None:
+        try:
+            self._bring_up_to_date(source)
+        except Exception:  # the next search tries again; a search never fails for this
+            log.exception("catching up the lexical index failed")
+        finally:
+            with self._lock_pending:
+                self._pending = False
+
+    def _bring_up_to_date(self, source: Source) -> None:
         with self._lock, self._exclusive():
             if self._index is None:
                 self._index = self._open()

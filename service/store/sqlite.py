@@ -438,14 +438,14 @@ class SQLiteStore:
         words = " ".join(re.findall(r"\w+", query))
         if not words:
             return []
-        self._lexical.refresh(self._lexical_source())
+        self._lexical.refresh(self._lexical_source(), wait=False)
         hits = self._lexical.search(words, limit)
         ids = dict(self._rows_in("SELECT seq, id FROM claims WHERE seq IN", [seq for seq, _ in hits]))
         # A claim deleted since the index last caught up is no answer.
         return [(ids[seq], score) for seq, score in hits if seq in ids]
 
     def warm_up(self) -> None:
-        """Bring the lexical index up to date now rather than on the first search."""
+        """Bring the lexical index up to date now, and wait for it (a search does not)."""
         self._lexical.refresh(self._lexical_source())
 
     def _lexical_source(self) -> Source:
