@@ -73,7 +73,7 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
-    serve_app(app, host=host, port=port, threads=threads, max_body_bytes=settings.max_body_bytes)
+    serve_app(app, settings, host=host, port=port, threads=threads)
 
 
 def _is_loopback(host: str) -> bool:
@@ -155,9 +155,7 @@ def ingest(paths: tuple[str, ...], source: str | None, db_path: str | None):
 
 
 def _count(result, totals: dict) -> None:
-    from service.pipeline import EmptyArticle
-
-    if isinstance(result, EmptyArticle):
+    if isinstance(result, Exception):  # an empty article, or one that failed alone (logged)
         totals["skipped"] += 1
     elif result.duplicate:
         totals["duplicates"] += 1

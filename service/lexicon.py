@@ -89,6 +89,10 @@ OUTCOME_SOUGHT = frozenset(
     "call urge seek push press pressure effort renew reinstate need aim hope try appeal demand "
     "propose negotiate mediate".split()
 )
+# Words that make a thing another instance of its kind: "a similar vote failed a week
+# earlier" is not the vote that passed.
+OTHER_INSTANCE = frozenset("previous similar earlier prior former another initial first last".split())
+
 # Things that have outcomes: the topic an outcome conflict is about.
 OUTCOME_TOPICS = frozenset(
     "ceasefire truce deal agreement accord treaty talk negotiation plan proposal resolution "
@@ -157,14 +161,19 @@ def same_word(a: str, b: str) -> bool:
     return any(a in group and b in group for group in SYNONYMS)
 
 
+# Qualities that tell two things apart without one account denying the other: "a big
+# wave" and "a small wave" are not one fact, nor need they be a contradiction.
+CONTRASTS = (("big", "small"), ("large", "small"), ("long", "short"), ("high", "low"), ("heavy", "light"),
+             ("survivor", "victim"), ("survivor", "body"), ("injured", "dead"), ("wounded", "dead"))
+
 # Every word that takes part in an opposition: kept among a claim's lemmas even where
 # spaCy calls it a stop word ("empty", "full", "down").
-OPPOSABLE = frozenset(w for pair in ANTONYMS for w in pair)
+OPPOSABLE = frozenset(w for pair in ANTONYMS + CONTRASTS for w in pair)
 
 
-def antonym_pair(a_lemmas: set[str], b_lemmas: set[str]) -> tuple[str, str] | None:
+def antonym_pair(a_lemmas: set[str], b_lemmas: set[str], pairs=ANTONYMS) -> tuple[str, str] | None:
     """The first opposed pair with one word on each side, as (a's word, b's word)."""
-    for x, y in ANTONYMS:
+    for x, y in pairs:
         if x in a_lemmas and y in b_lemmas and y not in a_lemmas and x not in b_lemmas:
             return x, y
         if y in a_lemmas and x in b_lemmas and x not in a_lemmas and y not in b_lemmas:

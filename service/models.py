@@ -203,6 +203,7 @@ class Facts(_Plain):
     dates: list[AnchoredDate] = field(default_factory=list)
     polarity: str = "affirmed"  # or "negated"
     negation_cues: list[str] = field(default_factory=list)  # "no", "not", "denied", "refused", ... as written
+    negated: list[str] = field(default_factory=list)  # lemmas of what the cues deny ("death" in "no deaths")
     attribution: str | None = None  # who says it ("Hochstein", "sources", "the ministry")
     subject: str | None = None  # of the main clause, or of the reported clause when attributed
     predicate: str | None = None  # lemma of the main verb ("meet" in "is set to meet")

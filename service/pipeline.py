@@ -10,6 +10,7 @@ share. The HTTP API and the CLI both call it; neither knows the stages.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import uuid
@@ -31,7 +32,9 @@ from service.text.clean import clean
 from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
-from service.text.segment import segment
+from service.text.segment import segment, segment_many
+
+log = logging.getLogger("crossfact.pipeline")
 
 
 @dataclass
@@ -106,10 +109,11 @@ class Pipeline:
         return load_nlp(self.settings.spacy_model)
 
     def warm_up(self) -> None:
-        """Load both models and the index now rather than on the first request."""
+        """Load both models and the indexes now rather than on the first request."""
         self.nlp
         self.encoder.model
         self.index.refresh(self.store)
+        self.store.warm_up()
 
     def readiness(self) -> dict[str, bool]:
         try:
@@ -153,6 +157,8 @@ class Pipeline:
             extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp, published_at)[0]
             for c, doc in zip(cleaned, self.nlp.pipe(cleaned))
         ]
+        for claim in claims:
+            claim.published_at = published_at
         return list(zip(claims, self._embed(claims)))
 
     # -- stages with the corpus ------------------------------------------------------
@@ -160,35 +166,51 @@ class Pipeline:
     def ingest(self, article: Article) -> IngestResult:
         """Ingest one article; raises EmptyArticle when nothing is left of it."""
         (result,) = self.ingest_many([article])
-        if isinstance(result, EmptyArticle):
+        if isinstance(result, Exception):
             raise result
         return result
 
-    def ingest_many(self, articles: list[Article]) -> list[IngestResult | EmptyArticle]:
-        """Ingest articles in order, one result (or EmptyArticle) each.
+    def ingest_many(self, articles: list[Article]) -> list[IngestResult | Exception]:
+        """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
+        or the exception that failed that article alone (logged here).
 
         The claims of all of them are embedded in one batch, which the encoder runs
         much faster than many small ones; each document still commits on its own, so
         one failure loses nothing else, and later articles relate to earlier ones.
         """
-        results: list[IngestResult | EmptyArticle | None] = [None] * len(articles)
-        fresh: list[tuple[int, Document, list[Claim]]] = []
+        results: list[IngestResult | Exception | None] = [None] * len(articles)
+        fresh: list[tuple[int, Document, CleanedText]] = []
         for i, article in enumerate(articles):
-            prepared = self._prepare(article)
-            if isinstance(prepared, (IngestResult, EmptyArticle)):
+            try:
+                prepared = self._prepare(article)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("ingesting article %d of %d failed", i + 1, len(articles))
+                prepared = exc
+            if isinstance(prepared, (IngestResult, Exception)):
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
-        vectors = self._embed([c for _, _, claims in fresh for c in claims])
+        extracted = self._extract([(document, cleaned) for _, document, cleaned in fresh])
+        ready = []
+        for (i, document, _), found in zip(fresh, extracted):
+            if isinstance(found, Exception):
+                results[i] = found
+            else:
+                ready.append((i, document, found))
+        vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
-        for i, document, claims in fresh:
-            results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
-            offset += len(claims)
+        for i, document, found in ready:
+            try:
+                results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+            except Exception as exc:
+                log.exception("storing article %d of %d failed", i + 1, len(articles))
+                results[i] = exc
+            offset += len(found)
         return results  # type: ignore[return-value]
 
     def _prepare(self, article: Article):
-        """Clean, deduplicate, segment and extract facts: a Document and its claims, or
-        the answer already known (a duplicate, or an article with nothing in it)."""
+        """Clean and deduplicate: a new Document and its cleaned text, or the answer
+        already known (a duplicate, or an article with nothing in it)."""
         cleaned = clean(text=article.text, html=article.html)
         if not cleaned.text.strip():
             return EmptyArticle("the article has no text once markup and boilerplate are removed")
@@ -201,11 +223,40 @@ class Pipeline:
             title=article.title or cleaned.title, source=article.source, published_at=article.published_at,
             metadata=article.metadata or {},
         )
-        claims = extract_claims(segment(cleaned, self.nlp), self.nlp, article.published_at)
-        for claim in claims:
-            claim.id, claim.document_id = new_id("clm"), document.id
-            claim.source, claim.published_at = document.source, document.published_at
-        return document, claims
+        return document, cleaned
+
+    def _extract(self, fresh: list[tuple[Document, CleanedText]]) -> list[list[Claim] | Exception]:
+        """Segment and extract facts: each document's claims, or the exception that failed
+        that document alone. Every text is parsed in one spaCy batch (one by one if the
+        batch fails); facts are still read per document (names normalise within one)."""
+        try:
+            segmented = segment_many([cleaned for _, cleaned in fresh], self.nlp)
+        except Exception:
+            log.exception("parsing %d articles in one batch failed; parsing them one by one", len(fresh))
+            segmented = [self._segment_alone(cleaned) for _, cleaned in fresh]
+        found: list[list[Claim] | Exception] = []
+        for (document, _), segments in zip(fresh, segmented):
+            if isinstance(segments, Exception):
+                found.append(segments)
+                continue
+            try:
+                claims = extract_claims(segments, self.nlp, document.published_at)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("extracting the claims of %s failed", document.id)
+                found.append(exc)
+                continue
+            for claim in claims:
+                claim.id, claim.document_id = new_id("clm"), document.id
+                claim.source, claim.published_at = document.source, document.published_at
+            found.append(claims)
+        return found
+
+    def _segment_alone(self, cleaned: CleanedText):
+        try:
+            return segment(cleaned, self.nlp)
+        except Exception as exc:
+            log.exception("segmenting an article failed")
+            return exc
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
         """Place in a story, match, relate and store one document, one at a time per process."""

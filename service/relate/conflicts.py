@@ -18,11 +18,15 @@ def negation_conflicts(a: Claim, b: Claim, shared: list[str]) -> list[Conflict]:
     pa, pb = a.facts.polarity, b.facts.polarity
     if pa == pb:
         return []
+    negated, other = (a, b) if pa == "negated" else (b, a)
+    if negated.facts.negated and not any(same_word(n, w) for n in negated.facts.negated for w in other.facts.lemmas):
+        return []  # "made no reference to claims" denies a reference, not what the other claims
     about = " ".join(shared[:3])
     return [Conflict("negation", _polar_phrase(a, shared), _polar_phrase(b, shared), about)]
 
 
 def _polar_phrase(claim: Claim, shared: list[str]) -> str:
+    """The words that deny ("dismissed reports that it struck") or what is affirmed."""
     if claim.facts.polarity == "negated":
         return negated_phrase(claim.text, claim.facts.negation_cues)
     return snippet(claim.text, shared[:3])

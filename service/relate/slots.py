@@ -183,10 +183,17 @@ def _name(claim: Claim, phrase: str | None) -> str:
     """
     if not phrase:
         return ""
-    for entity in claim.facts.entities:
-        if entity.label in ACTOR_LABELS and entity.text and (entity.text in phrase or phrase in entity.text):
-            return (entity.canonical or entity.text).lower()
-    return ""
+    named = [e for e in claim.facts.entities
+             if e.label in ACTOR_LABELS and e.text and (e.text in phrase or phrase in e.text)]
+    if not named:
+        return ""
+    # The entity the phrase is about: the one holding its head word ("EU border agency
+    # FRONTEX" is Frontex), else the longest.
+    head = phrase.split()[-1]
+    entity = next((e for e in named if head in e.text.split()), max(named, key=lambda e: len(e.text)))
+    if entity.label == "NORP":
+        return ""  # "the jihadist group": a description, not a name
+    return (entity.canonical or entity.text).lower()
 
 
 def same_actor(x: str, y: str) -> bool:
@@ -220,3 +227,20 @@ def shared_act(a: Claim, b: Claim) -> dict | None:
 def _head(phrase: str) -> str:
     words = [w for w in re.findall(r"[A-Za-z]+", phrase)]
     return words[-1].lower() if words else ""
+
+
+def same_predicate(a: Claim, b: Claim) -> bool:
+    """The same act, named by a verb of its own (not "is", "has", "set")."""
+    pa, pb = (a.facts.predicate or "").lower(), (b.facts.predicate or "").lower()
+    return bool(pa and pb) and pa not in LIGHT_VERBS and same_word(pa, pb)
+
+
+def same_subject(a: Claim, b: Claim) -> bool:
+    """Both claims are about one definite thing: "the summit will take place in Geneva"
+    and "the summit will be held in Vienna" speak of the same summit."""
+    # A passive claim without its doer is about what it names ("the summit will be held").
+    sa, sb = ((c.facts.subject or c.facts.object or "").lower() for c in (a, b))
+    if not (sa.startswith("the ") and sb.startswith("the ")):
+        return False
+    ha, hb = _head(sa), _head(sb)
+    return bool(ha) and ha not in PRONOUNS and same_word(ha, hb)

@@ -27,6 +27,11 @@ class BadCursor(ValueError):
     """A pagination cursor that this store did not hand out."""
 
 
+# Every cursor a store hands out, and nothing else: a position in a listing's order,
+# in decimal, below 10**18 so that it fits any database's 64-bit integer.
+CURSOR_PATTERN = r"^(?:0|[1-9][0-9]{0,17})$"
+
+
 @dataclass
 class Page:
     items: list
@@ -131,4 +136,5 @@ class Store(Protocol):
     def vector_state(self) -> VectorState: ...
     def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]: ...
+    def warm_up(self) -> None: ...  # bring what lexical_search reads up to date now, and wait for it
     def source_stats(self) -> list[dict]: ...

@@ -9,7 +9,6 @@ same article fail cleanly, and it is answered with the document that won.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -24,9 +23,12 @@ import sqlite_utils
 
 from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
 from service.story import joined, left
-from service.store.base import ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.base import (
+    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState,
+)
+from service.store.lexical import LexicalIndex, Marks, Source
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The first schema; every database, new or old, then takes the _MIGRATIONS it lacks, in order.
 _SCHEMA = """
@@ -91,14 +93,7 @@ CREATE INDEX IF NOT EXISTS relations_claim_a ON relations(claim_a);
 CREATE INDEX IF NOT EXISTS relations_claim_b ON relations(claim_b);
 CREATE INDEX IF NOT EXISTS relations_kind ON relations(kind);
 CREATE INDEX IF NOT EXISTS relations_docs ON relations(document_a, document_b);
-CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
-    text, content='claims', content_rowid='seq', tokenize='porter unicode61'
-);
-CREATE TRIGGER IF NOT EXISTS claims_fts_insert AFTER INSERT ON claims BEGIN
-    INSERT INTO claims_fts(rowid, text) VALUES (new.seq, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS claims_fts_delete AFTER DELETE ON claims BEGIN
-    INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+CREATE TRIGGER IF NOT EXISTS claims_removed AFTER DELETE ON claims BEGIN
     INSERT INTO removed_claims(claim_id) VALUES (old.id);
 END;
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -143,6 +138,13 @@ _MIGRATIONS = {
         "ALTER TABLE relations ADD COLUMN reviewed_kind TEXT",
         "UPDATE relations SET reviewed_kind = kind WHERE status != 'suggested'",
     ],
+    # Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index beside
+    # the file (service/store/lexical.py) replaced it.
+    3: [
+        "DROP TRIGGER IF EXISTS claims_fts_insert",
+        "DROP TRIGGER IF EXISTS claims_fts_delete",
+        "DROP TABLE IF EXISTS claims_fts",
+    ],
 }
 
 _CLAIM_COLUMNS = (
@@ -172,6 +174,8 @@ class SQLiteStore:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         self._local = threading.local()
         self._migrate()
+        self._store_id = self.db.conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
+        self._lexical = LexicalIndex(None if path == ":memory:" else path + ".lexical")
 
     # -- connections and transactions ------------------------------------------------
 
@@ -339,7 +343,7 @@ class SQLiteStore:
     def delete_document(self, document_id: str) -> bool:
         with self._write() as conn:
             member = self._story_member(conn, document_id)
-            # FTS and the removal log are kept by the claims' delete trigger.
+            # The removal log is kept by the claims' delete trigger.
             deleted = conn.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
             if deleted and member is not None:
                 self._leave_story(conn, member)
@@ -598,12 +602,12 @@ class SQLiteStore:
         return self.get_claims([claim_id]).get(claim_id)
 
     def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]:
-        rows = self._claim_rows(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN", claim_ids)
+        rows = self._rows_in(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN", claim_ids)
         return {r[0]: _claim(r) for r in rows}
 
-    def _claim_rows(self, select: str, claim_ids: list[str]):
-        """Rows of ``select ... IN (ids)``, in chunks: SQLite caps a statement's parameters."""
-        ids = list(dict.fromkeys(claim_ids))
+    def _rows_in(self, select: str, keys: list):
+        """Rows of ``select ... IN (keys)``, in chunks: SQLite caps a statement's parameters."""
+        ids = list(dict.fromkeys(keys))
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             yield from self.db.conn.execute(f"{select} ({','.join('?' * len(chunk))})", chunk).fetchall()
@@ -678,7 +682,7 @@ class SQLiteStore:
     # -- vectors and search --------------------------------------------------------------
 
     def get_vectors(self, claim_ids: list[str]) -> dict[str, np.ndarray]:
-        rows = self._claim_rows("SELECT id, vector FROM claims WHERE id IN", claim_ids)
+        rows = self._rows_in("SELECT id, vector FROM claims WHERE id IN", claim_ids)
         return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
     def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch:
@@ -695,12 +699,15 @@ class SQLiteStore:
 
     def vector_state(self) -> VectorState:
         """Where the claims and the removal log stand now: what an index must have seen."""
-        conn = self.db.conn
-        store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
-        # AUTOINCREMENT's high-water marks never go back, even when the newest rows are deleted.
-        marks = dict(conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
-        (count,) = conn.execute("SELECT COUNT(*) FROM claims").fetchone()
-        return VectorState(store_id, marks.get("claims", 0), marks.get("removed_claims", 0), count)
+        marks = self._marks()
+        (count,) = self.db.conn.execute("SELECT COUNT(*) FROM claims").fetchone()
+        return VectorState(marks.store_id, marks.added, marks.removed, count)
+
+    def _marks(self) -> Marks:
+        """The last claim added and the last removal logged, by AUTOINCREMENT's high-water
+        marks: they never go back, even when the newest rows are deleted."""
+        found = dict(self.db.conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+        return Marks(self._store_id, found.get("claims", 0), found.get("removed_claims", 0))
 
     def removed_since(self, watermark: int) -> tuple[list[str], int]:
         rows = self.db.conn.execute(
@@ -710,16 +717,26 @@ class SQLiteStore:
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25 over claim texts; higher is better. Any query string is safe here."""
-        terms = re.findall(r"\w+", query.lower())
-        if not terms:
+        words = " ".join(re.findall(r"\w+", query))
+        if not words:
             return []
-        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
-        rows = self.db.conn.execute(
-            "SELECT c.id, -bm25(claims_fts) FROM claims_fts JOIN claims c ON c.seq = claims_fts.rowid "
-            "WHERE claims_fts MATCH ? ORDER BY bm25(claims_fts) LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
+        self._lexical.refresh(self._lexical_source(), wait=False)
+        hits = self._lexical.search(words, limit)
+        ids = dict(self._rows_in("SELECT seq, id FROM claims WHERE seq IN", [seq for seq, _ in hits]))
+        # A claim deleted since the index last caught up is no answer.
+        return [(ids[seq], score) for seq, score in hits if seq in ids]
+
+    def warm_up(self) -> None:
+        """Bring the lexical index up to date now, and wait for it (a search does not)."""
+        self._lexical.refresh(self._lexical_source())
+
+    def _lexical_source(self) -> Source:
+        def claims_since(seq: int, limit: int) -> list[tuple[int, str, str]]:
+            return self.db.conn.execute(
+                "SELECT seq, id, text FROM claims WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+            ).fetchall()
+
+        return Source(self._marks, claims_since, self.removed_since)
 
     def source_stats(self) -> list[dict]:
         conn = self.db.conn
@@ -807,17 +824,12 @@ def _page(items: list, rows: list, limit: int, key) -> Page:
 
 
 def _encode_cursor(value: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([value]).encode()).decode().rstrip("=")
+    return str(value)
 
 
 def _decode_cursor(cursor: str | None, default: int) -> int:
     if cursor is None:
         return default
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        (value,) = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    except (ValueError, TypeError, UnicodeError):
-        pass
-    raise BadCursor("cursor is not one this service handed out")
+    if not re.search(CURSOR_PATTERN, cursor):
+        raise BadCursor("cursor is not one this service handed out")
+    return int(cursor)

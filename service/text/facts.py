@@ -71,13 +71,14 @@ def _claim(seg: Segment, span, published: date | None, context_dates: list[Ancho
     if not dates:
         # A table row's claims take their date from the row ("October 22, 2023 | ...").
         dates = [replace(d) for d in context_dates]
-    negation, cues = polarity(span)
+    negation, cues, negated = polarity(span)
     facts = Facts(
         entities=extract_entities(span),
         quantities=quantities,
         dates=dates,
         polarity=negation,
         negation_cues=cues,
+        negated=negated,
         attribution=parts.attribution,
         subject=parts.subject,
         predicate=parts.predicate,

@@ -10,7 +10,7 @@ is refused, "pressure on the parties to agree to a ceasefire" only sought, while
 
 from __future__ import annotations
 
-from service.lexicon import OUTCOME_FAILURE, OUTCOME_SOUGHT, OUTCOME_SUCCESS, OUTCOME_TOPICS, same_word
+from service.lexicon import OTHER_INSTANCE, OUTCOME_FAILURE, OUTCOME_SOUGHT, OUTCOME_SUCCESS, OUTCOME_TOPICS, same_word
 from service.models import Outcome
 
 # Outcome words by precedence: a refusal governs a call, a call governs a success.
@@ -26,7 +26,7 @@ def outcomes(span, negated: bool) -> list[Outcome]:
     found: dict[str, Outcome] = {}
     for i, tok in enumerate(tokens):
         topic = _topic(tok)
-        if topic is None or topic in found or not marked:
+        if topic is None or topic in found or not marked or _another_instance(tok):
             continue
         nearest = min(marked, key=lambda m: abs(m[0] - i))
         if abs(nearest[0] - i) > _NEAR:
@@ -37,6 +37,10 @@ def outcomes(span, negated: bool) -> list[Outcome]:
             state = "not reached"
         found[topic] = Outcome(topic=topic, state=state, word=tokens[at].text)
     return list(found.values())
+
+
+def _another_instance(tok) -> bool:
+    return any(c.lower_ in OTHER_INSTANCE for c in tok.children if c.dep_ in ("amod", "det", "advmod"))
 
 
 def _topic(tok) -> str | None:

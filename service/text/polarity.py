@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from service.lexicon import (
     DENY_ONLY_SPEECH,
+    LIGHT_VERBS,
     NEGATE_ONLY_COMPLEMENT,
     NEGATING_PHRASAL_VERBS,
     NEGATING_VERBS,
     NEGATORS,
+    PRONOUNS,
     SPEECH_NOUNS,
 )
 # Links that keep a clause part of the main assertion; any other (advcl, relcl, acl,
@@ -21,13 +23,46 @@ from service.lexicon import (
 _JOINING_DEPS = {"conj", "xcomp", "prep", "pcomp", "parataxis"}
 
 
-def polarity(span) -> tuple[str, list[str]]:
-    """("negated" | "affirmed", the cue words as written, lower-cased)."""
-    cues = [tok.lower_ for tok in span if _is_cue(tok) and _in_main_assertion(tok, span)]
-    return ("negated" if cues else "affirmed"), cues
+def polarity(span) -> tuple[str, list[str], list[str]]:
+    """("negated" | "affirmed", the cue words as written, lower-cased, and the lemmas of
+    what they negate: "no deaths" -> "death", "denied striking" -> "strike")."""
+    found = [tok for tok in span if _is_cue(tok) and _in_main_assertion(tok, span)]
+    negated = [lemma for tok in found if (lemma := _negated(tok))]
+    return ("negated" if found else "affirmed"), [tok.lower_ for tok in found], negated
+
+
+def _negated(cue) -> str:
+    """What a cue denies: the verb or noun it hangs on, or what a denying verb governs
+    ("refused to release", "dismissed reports that it struck")."""
+    if cue.pos_ != "VERB":
+        head = cue.head
+        if head.lemma_.lower() in PRONOUNS:  # "no one is cutting", "there is no one cutting": the cutting
+            act = next((c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None)
+            head = act if act is not None else head.head
+        if head.lemma_.lower() in NEGATING_VERBS or head == cue:
+            return ""
+        if head.lemma_.lower() in LIGHT_VERBS:  # "is not doing exercises": what is not done
+            done = next((c for c in head.children if c.dep_ in ("dobj", "attr", "acomp")), None)
+            return done.lemma_.lower() if done is not None else ""
+        return head.lemma_.lower()
+    for child in cue.children:
+        if child.dep_ in ("xcomp", "ccomp", "pcomp", "advcl"):
+            return child.lemma_.lower()
+        if child.dep_ == "dobj":
+            clause = next((c for c in child.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None)
+            if clause is not None and child.lemma_.lower() in SPEECH_NOUNS:
+                return clause.lemma_.lower()
+            return child.lemma_.lower()
+        if child.dep_ == "prep":
+            target = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if target is not None:
+                return target.lemma_.lower()
+    return ""
 
 
 def _is_cue(tok) -> bool:
+    if tok.lower_ == "no" and tok.i + 1 < len(tok.doc) and (tok.nbor(1).text[:1].isdigit() or tok.nbor(1).text == "."):
+        return False  # "Highway No. 8": a number, not a negation
     if tok.lower_ in NEGATORS:
         # "not only ... but also" adds rather than denies
         return not (tok.lower_ == "not" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "only")

@@ -36,6 +36,8 @@ _VAGUE = {
     "thousands": (2_000, 9_999), "millions": (2_000_000, 9_999_999),
     "billions": (2_000_000_000, 9_999_999_999),
 }
+_SCALE_ABBREVIATIONS = {"bn": 1_000_000_000, "mn": 1_000_000, "tn": 1_000_000_000_000}
+_ABBREVIATED = re.compile(r"^(\d+(?:\.\d+)?)(bn|mn|tn)$")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$", re.I)
 _NUMERIC = re.compile(r"^\d[\d,]*(\.\d+)?$")
 
@@ -62,6 +64,9 @@ def parse_number(text: str) -> float | None:
         return float(_SCALES[text])
     if _NUMERIC.match(text):
         return float(text)
+    abbreviated = _ABBREVIATED.match(text)
+    if abbreviated:  # "4.2bn", "300mn": a money figure's scale, glued on
+        return float(abbreviated.group(1)) * _SCALE_ABBREVIATIONS[abbreviated.group(2)]
     if text and unicodedata.category(text[-1]) == "No":  # vulgar fractions: ½, ¾
         whole = text[:-1]
         if whole and not whole.isdigit():
@@ -179,7 +184,9 @@ def _is_number_word(tok) -> bool:
     # "one of them", "the one who", "since one of magnitude 7.6": a pronoun, not a figure.
     if lower == "one":
         following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
-        return tok.pos_ == "NUM" and following != "of"
+        before = tok.doc[tok.i - 1] if tok.i > 0 else None
+        described = before is not None and (before.pos_ == "ADJ" or before.lower_ == "the")  # "the largest one"
+        return tok.pos_ == "NUM" and following != "of" and not described
     return True
 
 
@@ -218,7 +225,8 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     text_words = [t.text for t in run]
     ordinal = parse_ordinal(first.lower_) if len(run) == 1 else None
     if ordinal is not None:
-        return QuantityInterval(low=float(ordinal), high=float(ordinal), counts=_counts(run) or _word_after(tokens, run),
+        return QuantityInterval(low=float(ordinal), high=float(ordinal),
+                                counts=_counts(run, event=False) or _word_after(tokens, run),
                                 text=first.text, ordinal=True, value=float(ordinal))
     if first.lower_ in _VAGUE:
         low, high = _VAGUE[first.lower_]
@@ -351,7 +359,7 @@ def _word_after(tokens, run) -> str:
     return ""
 
 
-def _counts(run) -> str:
+def _counts(run, event: bool = True) -> str:
     """What a figure counts: its noun, and the participle that says what happened to it;
     for a figure a count reaches ("the death toll reached nine", "the number of bodies
     has risen to 78"), what that count counts."""
@@ -362,9 +370,9 @@ def _counts(run) -> str:
             return reached
     anchor = noun if noun is not None else run[-1]
     words = [noun.lower_] if noun is not None else []
-    event = _participle(anchor)
-    if event is not None:
-        words.append(event.lower_)
+    happened = _participle(anchor) if event else None  # a rank ("11th visit") counts no event
+    if happened is not None:
+        words.append(happened.lower_)
     return " ".join(words)
 
 
@@ -400,13 +408,13 @@ def _reached_count(figure) -> str:
 
 
 def _participle(anchor):
-    """ "300+ Palestinians wounded", "44 people were killed": the verb that happened to them."""
-    if anchor.dep_ in ("nsubj", "nsubjpass") and anchor.head.pos_ == "VERB":
-        verb = anchor.head
-        passive = anchor.dep_ == "nsubjpass" or verb.tag_ == "VBN"
-        no_object = not any(c.dep_ in ("dobj", "attr") for c in verb.children)
-        if passive or (no_object and verb.tag_ in ("VBD", "VBN")):
-            return verb
+    """ "300+ Palestinians wounded", "44 people were killed", "killing four people",
+    "several passengers sustained injuries": the verb that happened to them or that
+    they did, so that "people killed" and "people living there" count different things."""
+    while anchor.dep_ == "conj" and anchor.head != anchor:
+        anchor = anchor.head  # "one passenger and one crew member were rescued": both were
+    if anchor.dep_ in ("nsubj", "nsubjpass", "dobj") and anchor.head.pos_ == "VERB":
+        return anchor.head
     if anchor.dep_ == "nummod" and anchor.head.pos_ == "VERB" and anchor.head.tag_ in ("VBD", "VBN"):
         return anchor.head  # "at least 44 killed"
     for child in anchor.children:
