@@ -1,4 +1,4 @@
-"""Cost growth: time per ingested article as the corpus grows from 1k to 100k claims.
+"""Cost growth: time per ingested article as the corpus grows from 1k to 1M claims.
 
 Ingest must not do all-pairs work: each new claim costs one index query and a few
 candidate comparisons, whatever the corpus holds. For each size the bench copies a
@@ -6,7 +6,7 @@ pre-filled store (bench_search.fill: real sentences, synthetic vectors), ingests
 same real articles (bench/articles.py) through ``Pipeline.ingest``, and reports the
 time per article. The articles' claims are new to the corpus, so every stage runs.
 
-    python bench/bench_growth.py --sizes 1000,10000,100000 --articles 60
+    python bench/bench_growth.py --sizes 1000,10000,100000,1000000 --articles 60
 """
 
 from __future__ import annotations
@@ -35,11 +35,13 @@ def copy_store(source: str, target: str) -> None:
     for leftover in (target, target + "-wal", target + "-shm"):
         if os.path.exists(leftover):
             os.remove(leftover)
-    shutil.rmtree(target + ".index", ignore_errors=True)
+    for folder in (".index", ".lexical"):  # the vector and lexical indexes beside the file
+        shutil.rmtree(target + folder, ignore_errors=True)
     SQLiteStore(source).db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(source, target)
-    if os.path.isdir(source + ".index"):
-        shutil.copytree(source + ".index", target + ".index")
+    for folder in (".index", ".lexical"):
+        if os.path.isdir(source + folder):
+            shutil.copytree(source + folder, target + folder)
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ store through ``Pipeline.ingest`` (every stage: clean, segment, facts, embed, ma
 relate, store), then, in the same run, times the bare sentence-transformers encode
 of the very claims that were stored: the least any ingest of them can cost here.
 
-    python bench/bench_ingest.py                     # all articles
-    python bench/bench_ingest.py --profile 100       # and where the time of 100 goes (cProfile)
+    python bench/bench_ingest.py --batch 1           # one article per call (as POST /v1/documents)
+    python bench/bench_ingest.py --batch 16          # 16 per call (as POST /v1/documents/batch)
+    python bench/bench_ingest.py --batch 16 --http   # through a real server's POST /v1/documents/batch
+    python bench/bench_ingest.py --profile 100 --batch 16   # where the time of 100 goes (cProfile)
 """
 
 from __future__ import annotations
@@ -22,10 +24,15 @@ import traceback
 from collections import Counter
 from datetime import datetime, timezone
 
+# As in bench_search: passive OpenMP waits, here and in the server this may start, so
+# that no process spins on the cores another needs (this machine has two).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from articles import public_articles  # noqa: E402
 
+from embeddings.encoder import Encoder  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
 from service.store import SQLiteStore  # noqa: E402
@@ -35,49 +42,38 @@ DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data")
 OUT = os.path.join(HERE, "out")
 
 
-def fresh_pipeline(name: str) -> Pipeline:
+def fresh_path(name: str) -> str:
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
+    return path
+
+
+def fresh_pipeline(name: str) -> Pipeline:
+    path = fresh_path(name)
     settings = Settings.from_env(db_path=path)
     pipeline = Pipeline(settings, SQLiteStore(path))
     pipeline.warm_up()
     return pipeline
 
 
-def stored_claim_texts(pipeline: Pipeline, document_ids: list[str]) -> list[str]:
+def stored_claim_texts(store: SQLiteStore, document_ids: list[str]) -> list[str]:
     texts = []
     for document_id in document_ids:
-        texts += [c.text for c in pipeline.store.document_claims(document_id, limit=10_000, cursor=None).items]
+        texts += [c.text for c in store.document_claims(document_id, limit=10_000, cursor=None).items]
     return texts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=DEFAULT_DATA, help="the shared data folder (default: ../shared/data)")
-    parser.add_argument("--articles", type=int, default=0, help="ingest only the first N articles")
-    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the ingest of N articles")
-    parser.add_argument("--batch", type=int, default=1, metavar="N",
-                        help="ingest N articles per Pipeline.ingest_many call (as POST /v1/documents/batch and "
-                             "crossfact ingest do); 1 = one Pipeline.ingest per article")
-    parser.add_argument("--budget", type=float, default=0, metavar="SECONDS",
-                        help="stop ingesting after this long (a loaded machine) and report what was done")
-    args = parser.parse_args()
-    articles = public_articles(args.data)
-    if args.articles:
-        articles = articles[: args.articles]
-    if args.profile:
-        profile(articles[: args.profile])
-        return
-
+def ingest_in_process(articles, batch: int, budget: float) -> tuple[SQLiteStore, list[str], Counter, float]:
+    """Articles through ``Pipeline.ingest_many``, ``batch`` per call: the store, the ids
+    stored, the failures, and the seconds it took."""
     pipeline = fresh_pipeline("ingest.db")
-    load = os.getloadavg()[0]
     documents, failures = [], Counter()
     started = time.perf_counter()
-    for first in range(0, len(articles), args.batch):
-        chunk = articles[first : first + args.batch]
+    for first in range(0, len(articles), batch):
+        chunk = articles[first : first + batch]
         try:
             results = pipeline.ingest_many(chunk)
         except Exception as exc:  # a bug in a stage must not hide the throughput of the rest
@@ -88,18 +84,84 @@ def main() -> None:
                 documents.append(result.document.id)
             else:
                 failures[type(result).__name__] += 1
-        if args.budget and time.perf_counter() - started > args.budget:
+        if budget and time.perf_counter() - started > budget:
             break
-    ingest_s = time.perf_counter() - started
+    return pipeline.store, documents, failures, time.perf_counter() - started
 
-    texts = stored_claim_texts(pipeline, documents)
+
+def ingest_over_http(articles, batch: int, budget: float) -> tuple[SQLiteStore, list[str], Counter, float]:
+    """The same through a real server, ``batch`` articles per POST /v1/documents/batch
+    (one per POST /v1/documents when ``batch`` is 1); timed from the first request,
+    once the server answers."""
+    from bench_search import Server
+
+    path = fresh_path("ingest-http.db")
+    server = Server(path)
+    documents, failures = [], Counter()
+    try:
+        server.wait_until_ready()
+        started = time.perf_counter()
+        for first in range(0, len(articles), batch):
+            chunk = [_article_json(a) for a in articles[first : first + batch]]
+            if batch == 1:
+                status, body = server.call("POST", "/v1/documents", chunk[0])
+                items = [{"status": status, "result": body}]
+            else:
+                status, body = server.call("POST", "/v1/documents/batch", {"documents": chunk})
+                items = body["data"] if status == 200 else [{"status": status}] * len(chunk)
+            for item in items:
+                if item["status"] in (200, 201):
+                    documents.append(item["result"]["id"])
+                else:
+                    failures[f"HTTP {item['status']}"] += 1
+            if budget and time.perf_counter() - started > budget:
+                break
+        ingest_s = time.perf_counter() - started
+    finally:
+        server.stop()
+    return SQLiteStore(path), documents, failures, ingest_s
+
+
+def _article_json(article) -> dict:
+    fields = {"text": article.text, "title": article.title, "source": article.source,
+              "published_at": article.published_at}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=DEFAULT_DATA, help="the shared data folder (default: ../shared/data)")
+    parser.add_argument("--articles", type=int, default=0, help="ingest only the first N articles")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the ingest of N articles")
+    parser.add_argument("--batch", type=int, default=1, metavar="N",
+                        help="ingest N articles per Pipeline.ingest_many call (as POST /v1/documents/batch and "
+                             "crossfact ingest do); 1 = one Pipeline.ingest per article")
+    parser.add_argument("--http", action="store_true",
+                        help="ingest through a real server (crossfact serve) instead of in this process")
+    parser.add_argument("--budget", type=float, default=0, metavar="SECONDS",
+                        help="stop ingesting after this long (a loaded machine) and report what was done")
+    args = parser.parse_args()
+    articles = public_articles(args.data)
+    if args.articles:
+        articles = articles[: args.articles]
+    if args.profile:
+        profile(articles[: args.profile], args.batch)
+        return
+
+    load = os.getloadavg()[0]
+    ingest = ingest_over_http if args.http else ingest_in_process
+    store, documents, failures, ingest_s = ingest(articles, args.batch, args.budget)
+
+    texts = stored_claim_texts(store, documents)
+    encoder = Encoder()
+    encoder.encode(texts[:64])  # load the model and warm it up outside the timing
     started = time.perf_counter()
-    pipeline.encoder.encode(texts)
+    encoder.encode(texts)
     encode_s = time.perf_counter() - started
 
     tried = len(documents) + sum(failures.values())
     chars = sum(len(a.text) for a in articles[:tried])
-    print(f"batch: {args.batch} article(s) per call")
+    print(f"batch: {args.batch} article(s) per call, {'over HTTP' if args.http else 'in process'}")
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load:.2f} at start, "
           f"{os.getloadavg()[0]:.2f} at end")
     print(f"articles: {tried} ({chars / tried:.0f} characters each), stored: {len(documents)}, claims: {len(texts)}")
@@ -115,13 +177,13 @@ def _where(exc: BaseException) -> str:
     return f"{os.path.relpath(frame.filename)}:{frame.lineno}"
 
 
-def profile(articles) -> None:
+def profile(articles, batch: int) -> None:
     pipeline = fresh_pipeline("ingest-profile.db")
     profiler = cProfile.Profile()
     profiler.enable()
-    for article in articles:
+    for first in range(0, len(articles), batch):
         try:
-            pipeline.ingest(article)
+            pipeline.ingest_many(articles[first : first + batch])
         except Exception as exc:  # reported, not profiled around
             print(f"failed: {type(exc).__name__} at {_where(exc)}")
     profiler.disable()

@@ -32,7 +32,7 @@ from service.text.clean import clean
 from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
-from service.text.segment import segment
+from service.text.segment import segment, segment_many
 
 log = logging.getLogger("crossfact.pipeline")
 
@@ -84,6 +84,15 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
+def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
+    """A new relation from ``claim`` (of the later document) to ``other``."""
+    return Relation(
+        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=other.id, kind=verdict.kind,
+        confidence=verdict.confidence, similarity=similarity, explanation=verdict.explanation,
+        conflicts=verdict.conflicts, evidence=verdict.evidence,
+    )
+
+
 class Pipeline:
     def __init__(self, settings: Settings, store: Store, encoder: Encoder | None = None):
         self.settings = settings
@@ -100,10 +109,11 @@ class Pipeline:
         return load_nlp(self.settings.spacy_model)
 
     def warm_up(self) -> None:
-        """Load both models and the index now rather than on the first request."""
+        """Load both models and the indexes now rather than on the first request."""
         self.nlp
         self.encoder.model
         self.index.refresh(self.store)
+        self.store.warm_up()
 
     def readiness(self) -> dict[str, bool]:
         try:
@@ -147,6 +157,8 @@ class Pipeline:
             extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp, published_at)[0]
             for c, doc in zip(cleaned, self.nlp.pipe(cleaned))
         ]
+        for claim in claims:
+            claim.published_at = published_at
         return list(zip(claims, self._embed(claims)))
 
     # -- stages with the corpus ------------------------------------------------------
@@ -167,7 +179,7 @@ class Pipeline:
         one failure loses nothing else, and later articles relate to earlier ones.
         """
         results: list[IngestResult | Exception | None] = [None] * len(articles)
-        fresh: list[tuple[int, Document, list[Claim]]] = []
+        fresh: list[tuple[int, Document, CleanedText]] = []
         for i, article in enumerate(articles):
             try:
                 prepared = self._prepare(article)
@@ -178,20 +190,27 @@ class Pipeline:
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
-        vectors = self._embed([c for _, _, claims in fresh for c in claims])
+        extracted = self._extract([(document, cleaned) for _, document, cleaned in fresh])
+        ready = []
+        for (i, document, _), found in zip(fresh, extracted):
+            if isinstance(found, Exception):
+                results[i] = found
+            else:
+                ready.append((i, document, found))
+        vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
-        for i, document, claims in fresh:
+        for i, document, found in ready:
             try:
-                results[i] = self._commit(document, claims, vectors[offset : offset + len(claims)])
+                results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
             except Exception as exc:
                 log.exception("storing article %d of %d failed", i + 1, len(articles))
                 results[i] = exc
-            offset += len(claims)
+            offset += len(found)
         return results  # type: ignore[return-value]
 
     def _prepare(self, article: Article):
-        """Clean, deduplicate, segment and extract facts: a Document and its claims, or
-        the answer already known (a duplicate, or an article with nothing in it)."""
+        """Clean and deduplicate: a new Document and its cleaned text, or the answer
+        already known (a duplicate, or an article with nothing in it)."""
         cleaned = clean(text=article.text, html=article.html)
         if not cleaned.text.strip():
             return EmptyArticle("the article has no text once markup and boilerplate are removed")
@@ -204,18 +223,47 @@ class Pipeline:
             title=article.title or cleaned.title, source=article.source, published_at=article.published_at,
             metadata=article.metadata or {},
         )
-        claims = extract_claims(segment(cleaned, self.nlp), self.nlp, article.published_at)
-        for claim in claims:
-            claim.id, claim.document_id = new_id("clm"), document.id
-            claim.source, claim.published_at = document.source, document.published_at
-        return document, claims
+        return document, cleaned
+
+    def _extract(self, fresh: list[tuple[Document, CleanedText]]) -> list[list[Claim] | Exception]:
+        """Segment and extract facts: each document's claims, or the exception that failed
+        that document alone. Every text is parsed in one spaCy batch (one by one if the
+        batch fails); facts are still read per document (names normalise within one)."""
+        try:
+            segmented = segment_many([cleaned for _, cleaned in fresh], self.nlp)
+        except Exception:
+            log.exception("parsing %d articles in one batch failed; parsing them one by one", len(fresh))
+            segmented = [self._segment_alone(cleaned) for _, cleaned in fresh]
+        found: list[list[Claim] | Exception] = []
+        for (document, _), segments in zip(fresh, segmented):
+            if isinstance(segments, Exception):
+                found.append(segments)
+                continue
+            try:
+                claims = extract_claims(segments, self.nlp, document.published_at)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("extracting the claims of %s failed", document.id)
+                found.append(exc)
+                continue
+            for claim in claims:
+                claim.id, claim.document_id = new_id("clm"), document.id
+                claim.source, claim.published_at = document.source, document.published_at
+            found.append(claims)
+        return found
+
+    def _segment_alone(self, cleaned: CleanedText):
+        try:
+            return segment(cleaned, self.nlp)
+        except Exception as exc:
+            log.exception("segmenting an article failed")
+            return exc
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
         """Place in a story, match, relate and store one document, one at a time per process."""
         with self._commit_lock:
             self.index.refresh(self.store)
             member = self.place_in_story(document, claims, vectors)
-            relations = self._relate(claims, vectors, self._story_pool(member.story_id))
+            relations = self.relations(claims, vectors, self.story_pool(member.story_id))
             try:
                 stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
@@ -236,30 +284,22 @@ class Pipeline:
             claim.story_id = member.story_id
         return member
 
-    def _story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
+    def story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
         """The stored claims of a story (its newest, up to a bound) and their vectors."""
         pool = self.store.story_claims(story_id, self.settings.story_match_max_claims)
         vectors = self.store.get_vectors([c.id for c in pool])
         pool = [c for c in pool if c.id in vectors]
         return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
 
-    def _relate(self, claims: list[Claim], vectors: np.ndarray, story_pool=None) -> list[Relation]:
+    def relations(self, claims: list[Claim], vectors: np.ndarray, story_pool=None, neighbours=None) -> list[Relation]:
         """The relations worth storing: every verdict on the top-k candidates, and the
         decisive ones (agreement, contradiction) of the wider search within the story."""
-        relations = []
-        for claim, match in zip(claims, self.match(claims, vectors, story_pool=story_pool)):
-            for m in match:
-                if m.widened and m.verdict.kind == "related":
-                    continue
-                relations.append(
-                    Relation(
-                        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
-                        confidence=m.verdict.confidence, similarity=m.similarity,
-                        explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
-                        evidence=m.verdict.evidence,
-                    )
-                )
-        return relations
+        return [
+            relation(claim, m.claim, m.verdict, m.similarity)
+            for claim, match in zip(claims, self.match(claims, vectors, neighbours, story_pool))
+            for m in match
+            if not (m.widened and m.verdict.kind == "related")
+        ]
 
     def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.

@@ -11,7 +11,6 @@ def check_consistent(db_path) -> dict:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.execute("INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')")
         mismatched = conn.execute(
             "SELECT d.id, d.claims_count, COUNT(c.id) FROM documents d LEFT JOIN claims c ON c.document_id = d.id "
             "GROUP BY d.id HAVING d.claims_count != COUNT(c.id)"

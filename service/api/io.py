@@ -161,6 +161,8 @@ def relation_json(rel: Relation) -> dict:
         "id": rel.id, "kind": rel.kind, "confidence": round(float(rel.confidence), 4),
         "similarity": round(float(rel.similarity), 4), "conflicts": [c.to_dict() for c in rel.conflicts],
         "explanation": rel.explanation, "evidence": rel.evidence or {}, "status": rel.status, "note": rel.note,
+        "reviewed_kind": rel.reviewed_kind,
+        "review_outdated": rel.status != "suggested" and rel.reviewed_kind not in (None, rel.kind),
         "claim_a": claim_json(rel.claim_a), "claim_b": claim_json(rel.claim_b),
         "created_at": rel.created_at, "updated_at": rel.updated_at,
     }

@@ -253,6 +253,8 @@ class RelationOut(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict, description=EVIDENCE)
     status: ReviewStatus
     note: str | None
+    reviewed_kind: RelationKind | None = Field(None, description="the kind the person confirmed or rejected")
+    review_outdated: bool = Field(False, description="a re-analysis has changed the kind since the review")
     claim_a: ClaimOut
     claim_b: ClaimOut
     created_at: str | None

@@ -78,7 +78,7 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
             clock = _clock(ent.text)
             if clock is not None:
                 zone, written = _zone(ent)
-                times.append((written, clock, zone))
+                times.append((_hedged(ent, written), clock, zone))
         else:
             continue
         seen.update(range(ent.start_char, ent.end_char))
@@ -102,6 +102,20 @@ def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None]]:
         if clock is not None:
             found.append((match.group(), clock, None))
     return found
+
+
+_HEDGES = frozenset("around about approximately roughly shortly just nearly almost soon".split())
+
+
+def _hedged(ent, written: str) -> str:
+    """The time as written with the hedge before it ("shortly after 9 a.m."), which says
+    how exactly it is meant."""
+    doc = ent.doc
+    for back in (1, 2):
+        at = ent.start - back
+        if at >= 0 and doc[at].lower_ in _HEDGES and not written.lower().startswith(doc[at].lower_):
+            return doc[at : ent.start].text + " " + written
+    return written
 
 
 def _military_time(ent) -> tuple[str, time, tzinfo] | None:
