@@ -3,7 +3,9 @@
     python bench/train_calibration.py [--data ../shared/data]
 
 Every SICK TRAIN pair goes through /v1/compare; each verdict's raw score
-(``evidence.score``) and whether it was right are collected per kind, and an isotonic
+(``evidence.score``) and whether it was right are collected per kind and basis of
+evidence (``evidence.basis``: a contradiction on values or on meaning, an agreement on
+an aligned fact or on wording), and an isotonic
 regression (scikit-learn, the bench extra) maps score to the share of right verdicts.
 The fitted steps are written as JSON, which the service reads at run time without
 scikit-learn. newsdev is never used here: it stays for measuring
@@ -25,7 +27,7 @@ from sklearn.isotonic import IsotonicRegression  # noqa: E402
 
 from service.relate import calibration  # noqa: E402
 
-MIN_PER_STEP = 20  # verdicts per kind below which no calibration is fitted
+MIN_VERDICTS = 50  # verdicts of a kind and basis below which none is fitted (the raw score stands)
 
 
 def fit(scores: list[float], right: list[bool]) -> dict:
@@ -46,10 +48,11 @@ def main() -> None:
     answers = CompareClient().compare_all([(a, b) for a, b, _ in rows])
     kinds = {}
     for answer, (_, _, gold) in zip(answers, rows):
-        kinds.setdefault(answer["kind"], ([], []))
-        kinds[answer["kind"]][0].append(answer["evidence"]["score"])
-        kinds[answer["kind"]][1].append(answer["kind"] == gold)
-    fitted = {kind: fit(*data) for kind, data in kinds.items() if len(data[0]) >= MIN_PER_STEP}
+        key = f"{answer['kind']}:{answer['evidence']['basis']}"
+        kinds.setdefault(key, ([], []))
+        kinds[key][0].append(answer["evidence"]["score"])
+        kinds[key][1].append(answer["kind"] == gold)
+    fitted = {kind: fit(*data) for kind, data in kinds.items() if len(data[0]) >= MIN_VERDICTS}
     with open(calibration.PATH, "w", encoding="utf-8") as f:
         json.dump({"fitted_on": f"SICK TRAIN, {len(rows)} pairs", "kinds": fitted}, f, indent=1)
     for kind, (scores, right) in kinds.items():

@@ -51,6 +51,11 @@ NEGATING_PHRASAL_VERBS = frozenset({("turn", "down"), ("rule", "out"), ("call", 
 # Verbs that name no act of their own: "is", "has", "is set to meet" (the act is "meet").
 LIGHT_VERBS = frozenset("be have do make get set go take give seem become need".split())
 
+# Counted nouns that say nothing of who or what without the verb that goes with them:
+# "people killed" and "people confirmed" count different people; "missiles fired" and
+# "missiles launched" count the same missiles.
+GENERIC_COUNTED = frozenset("people person individual other man woman child passenger resident".split())
+
 # Words that stand for a doer without naming one: "no one", "none of them", "it".
 PRONOUNS = frozenset("i you he she it we they one none nobody someone somebody anyone everyone this that these those".split())
 

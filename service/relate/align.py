@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import EVOLVING_COUNTS, same_word
+from service.lexicon import EVOLVING_COUNTS, GENERIC_COUNTED, same_word
 from service.models import Claim, QuantityInterval
 
 # Units a figure may be written in, as (dimension, factor to the base unit).
@@ -103,7 +103,15 @@ def counts_alike(cx: str, cy: str) -> bool:
     if ux or uy:
         return bool(ux and uy) and UNITS[ux][0] == UNITS[uy][0]
     wx, wy = cx.lower().split(), cy.lower().split()
-    return all(any(same_word(u, v) for v in wy) for u in wx) and all(any(same_word(u, v) for u in wx) for v in wy)
+    if all(any(same_word(u, v) for v in wy) for u in wx) and all(any(same_word(u, v) for u in wx) for v in wy):
+        return True
+    # The same specific noun, whatever verb each puts with it ("missiles fired", "missiles launched").
+    noun = wx[0]
+    return len(wx) > 1 and len(wy) > 1 and same_word(noun, wy[0]) and _lemma(noun) not in GENERIC_COUNTED
+
+
+def _lemma(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def same_figure(x: QuantityInterval, y: QuantityInterval) -> bool:

@@ -19,10 +19,11 @@ from functools import lru_cache
 PATH = os.path.join(os.path.dirname(__file__), "calibration.json")
 
 
-def calibrated(kind: str, score: float) -> float:
-    """The probability that a ``kind`` verdict with this raw score is right; the score
-    itself where no calibration has been fitted."""
-    steps = _steps().get(kind)
+def calibrated(kind: str, basis: str, score: float) -> float:
+    """The probability that a ``kind`` verdict on this ``basis`` of evidence with this
+    raw score is right; the score itself where the public data held too few such
+    verdicts to fit one (SICK has few figures in conflict, for instance)."""
+    steps = _steps().get(f"{kind}:{basis}")
     if not steps:
         return score
     bounds, values = steps

@@ -71,7 +71,8 @@ def classify(
                           explain.related(difference, notes, event.shared))
     verdict.evidence = _evidence(a, b, event, figures, support, checks, thresholds)
     verdict.evidence["score"] = verdict.confidence
-    verdict.confidence = round(calibrated(verdict.kind, verdict.confidence), 3)
+    verdict.evidence["basis"] = _basis(verdict, support)
+    verdict.confidence = round(calibrated(verdict.kind, verdict.evidence["basis"], verdict.confidence), 3)
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
 
 
@@ -225,7 +226,7 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
     strong = [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
     if len(support) >= 2:
         strong += [s for s in support if s.get("weak")]
-    if _figures_disagree(a, b) and similarity < t.agree_similarity:
+    if _figures_disagree(a, b):
         checks.append({"check": "agreement", "ran": True,
                        "why": "each claim gives its own figure for the same thing, and none is the other's"})
         return False
@@ -305,6 +306,17 @@ def _evidence(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], 
                        "aligned_similarity": t.aligned_similarity, "agree_similarity": t.agree_similarity,
                        "opposition_overlap": t.opposition_overlap, "strong_overlap": t.strong_overlap},
     }
+
+
+def _basis(verdict: Verdict, support: list[dict]) -> str:
+    """What kind of evidence the verdict rests on: verdicts of one kind on different
+    evidence are right at different rates, so each is calibrated on its own."""
+    if verdict.kind == "contradiction":
+        types = {c.type for c in verdict.conflicts}
+        return "values" if types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
+    if verdict.kind == "agreement":
+        return "aligned" if any(s["fact"] in ("figure", "time", "act") and not s.get("weak") for s in support) else "wording"
+    return "topic"
 
 
 def _contradiction_confidence(event: EventMatch, found: list[Conflict], support: list[dict]) -> float:
