@@ -8,6 +8,7 @@
     crossfact check TEXT [--db PATH]
     crossfact compare A B
     crossfact search QUERY [--limit N] [--db PATH]
+    crossfact stories [STORY_ID] [--source S] [--since D] [--until D] [--min-documents N] [--limit N] [--db PATH]
 """
 
 from __future__ import annotations
@@ -199,6 +200,37 @@ def search(query: str, limit: int, db_path: str | None):
     pipeline = _pipeline(_settings(db_path))
     for claim, score in pipeline.search(query, limit):
         click.echo(f"{score:.4f}  [{claim.source}] {claim.text}")
+
+
+@main.command()
+@click.argument("story_id", required=False)
+@click.option("--source", default=None, help="Stories with a document of this source.")
+@click.option("--since", default=None, type=click.DateTime(["%Y-%m-%d"]),
+              help="Stories seen on or after this day (YYYY-MM-DD).")
+@click.option("--until", default=None, type=click.DateTime(["%Y-%m-%d"]),
+              help="Stories seen on or before this day (YYYY-MM-DD).")
+@click.option("--min-documents", default=None, type=click.IntRange(1), help="Stories of at least this many documents.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
+@db_option
+def stories(story_id, source, since, until, min_documents, limit, db_path):
+    """Stories (documents about one incident), newest first; with STORY_ID, that story as
+    JSON: its documents, timeline, agreements and contradictions."""
+    from service.api.io import story_detail_json
+    from service.store import open_store
+
+    store = open_store(_settings(db_path))
+    if story_id is not None:
+        detail = story_detail_json(store, story_id, limit)
+        if detail is None:
+            raise click.ClickException(f"no story with id {story_id!r}")
+        click.echo(json.dumps(detail, indent=2, ensure_ascii=False))
+        return
+    page = store.list_stories(source=source, since=since and since.date().isoformat(),
+                              until=until and until.date().isoformat(), min_documents=min_documents, limit=limit)
+    for s in page.items:
+        counts = s.relations
+        click.echo(f"{s.id}\t{s.first_seen or '-'}..{s.last_seen or '-'}\t{s.documents_count} documents\t"
+                   f"{counts['agreement']} agree, {counts['contradiction']} contradict\t{s.title}")
 
 
 def _article_files(paths):

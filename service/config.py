@@ -38,6 +38,32 @@ class Settings:
     relate_min_score: float = 0.4  # re-scored candidates (service.match.rescore) below this are not related
     allow_same_source: bool = False  # relate claims of two documents of one source
 
+    # stories: which incident a document reports on (service.story; measured by
+    # bench/eval_stories.py, docs/quality.md)
+    story_window_days: int = 7  # a document joins only a story whose dates reach within this many days of its own
+    story_min_shared_names: int = 1  # named actors and places a document must share with a story to join it
+    story_min_similarity: float = 0.55  # cosine between the document's mean claim vector and the story's centroid
+    story_max_candidates: int = 1000  # most recently active stories in reach that a document is compared with
+    # Within its story a new claim is also compared with this many of the story's claims, best re-score first,
+    # however far in cosine; of those beyond match_top_k only agreements and contradictions are stored.
+    story_match_top_k: int = 30
+    story_match_max_claims: int = 2000  # claims of a story (its newest) read per ingest: bounds the cost of long stories
+
+    # relate: where the classifier draws its lines (service/relate/; docs/quality.md has the
+    # figures they give). Overlap is the share of the shorter claim's content words the other has.
+    relate_same_overlap: float = 0.5  # one event from this overlap on...
+    relate_same_similarity: float = 0.75  # ...or from this embedding similarity
+    relate_opposition_overlap: float = 0.9  # a negation or antonym must oppose the same content
+    relate_strong_overlap: float = 0.6  # this close, differing places conflict (elsewhere they may play other roles)
+    relate_strong_similarity: float = 0.7  # with strong_overlap: dated apart yet this close is a date conflict
+    relate_inside_overlap: float = 0.85  # or one claim lies this far inside the other
+    relate_agree_similarity: float = 0.85  # one event this similar agrees with nothing aligned
+    relate_agree_overlap: float = 1.0  # complete overlap agrees at agree_overlap_similarity
+    relate_agree_overlap_similarity: float = 0.6
+    relate_agree_act_similarity: float = 0.7  # the same act between the same actors agrees from here
+    relate_aligned_similarity: float = 0.5  # an aligned fact (same figure, same clock time) agrees from here
+    relate_story_similarity: float = 0.55  # within one story, the same act is one event from here
+
     # vector index: exact search up to this many vectors, approximate above
     exact_index_max: int = 50_000
 

@@ -7,9 +7,18 @@ places, the same figures. Three settings draw the lines (docs/quality.md):
 - ``match_min_similarity``: cosine below which a stored claim is never a candidate;
 - ``relate_min_score``: re-scored candidates below this are not related at all;
 - ``match_top_k``: how many candidates each new claim keeps, best first.
+
+Within a story the search widens: claims of one incident's articles state the same
+fact in words far apart in cosine ("179 dead" and "the aircraft carried 181"), so a
+new claim is also compared with the story's claims whatever their cosine, best
+re-score first, up to ``story_match_top_k``. Those found only this way are marked
+``widened``: the pipeline stores them only when they agree or contradict, so the
+wider search adds no crowd of weak ``related`` links.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from embeddings.similarity import lexical_similarity
 from service.models import Candidate, Claim
@@ -20,11 +29,23 @@ from service.models import Candidate, Claim
 WEIGHTS = (0.6, 0.2, 0.15, 0.05)
 
 
-def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) -> list[list[Candidate]]:
-    """One list per claim of stored claims worth relating, best first.
+def find_candidates(claims: list[Claim], vectors, index, load_claims, settings,
+                    story_pool: tuple[list[Claim], np.ndarray] | None = None) -> list[list[Candidate]]:
+    """One list per claim of stored claims worth relating: the top-k best first, then
+    the widened candidates of ``story_pool`` (the stored claims of the new claims' story
+    and their vectors).
 
     ``load_claims(ids) -> {id: Claim}`` reads the stored claims the index points at.
     """
+    found = _nearest(claims, vectors, index, load_claims, settings)
+    if story_pool is not None and story_pool[0]:
+        for claim, vector, top in zip(claims, vectors, found):
+            top += _within_story(claim, vector, story_pool, {c.claim.id for c in top}, settings)
+    return found
+
+
+def _nearest(claims: list[Claim], vectors, index, load_claims, settings) -> list[list[Candidate]]:
+    """The index's nearest claims of other documents, re-scored, cut and best first."""
     if not claims or not len(index):
         return [[] for _ in claims]
     # Ask for more than top_k: same-document and same-source hits are dropped below.
@@ -44,6 +65,19 @@ def find_candidates(claims: list[Claim], vectors, index, load_claims, settings) 
         found.sort(key=lambda c: -c.score)
         out.append(found[: settings.match_top_k])
     return out
+
+
+def _within_story(claim: Claim, vector, story_pool, seen: set[str], settings) -> list[Candidate]:
+    """The story's claims not found already, best re-score first, at most ``story_match_top_k``."""
+    pool_claims, pool_vectors = story_pool
+    similarities = pool_vectors @ np.asarray(vector, dtype=np.float32)
+    extra = [
+        Candidate(claim=other, similarity=float(sim), score=rescore(claim, other, float(sim)), widened=True)
+        for other, sim in zip(pool_claims, similarities)
+        if other.id not in seen and _may_relate(claim, other, settings)
+    ]
+    extra.sort(key=lambda c: -c.score)
+    return extra[: settings.story_match_top_k]
 
 
 def rescore(a: Claim, b: Claim, similarity: float) -> float:

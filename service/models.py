@@ -129,6 +129,14 @@ class QuantityInterval(_Plain):
     text: str = ""
     ordinal: bool = False
     approximate: bool = False
+    value: float | None = None  # the figure as written ("at least 44" -> 44); None for ranges
+
+    @property
+    def nominal(self) -> float | None:
+        """The figure the text gives: ``value``, else the one bound a closed point has."""
+        if self.value is not None:
+            return self.value
+        return self.low if self.low is not None and self.low == self.high else None
 
     def overlaps(self, other: QuantityInterval) -> bool:
         lo = max(_lo(self.low), _lo(other.low))
@@ -162,23 +170,55 @@ class AnchoredDate(_Plain):
 
 
 @dataclass
+class PlaceFact(_Plain):
+    """A place a claim names, resolved in the gazetteer where it can be.
+
+    ``role`` is how it relates to what happened, read off its preposition: "at" (where:
+    "in Gaza", "off Pylos"), "from" or "to" (a journey's ends), or "" (a name only).
+    ``country`` is an ISO 3166 code and ``kind`` "city", "country" or "" when unknown.
+    """
+
+    text: str
+    name: str = ""
+    kind: str = ""
+    country: str = ""
+    role: str = ""
+
+
+@dataclass
+class Outcome(_Plain):
+    """What became of something that has an outcome: "reached" or "not reached"."""
+
+    topic: str  # the lemma of the thing ("ceasefire", "motion")
+    state: str  # "reached" | "not reached"
+    word: str  # the word that says so, as written ("resisting", "agreed")
+
+
+@dataclass
 class Facts(_Plain):
-    """What a claim asserts, in comparable form."""
+    """What a claim asserts, in comparable form: everything the relate stage reads."""
 
     entities: list[Entity] = field(default_factory=list)
     quantities: list[QuantityInterval] = field(default_factory=list)
     dates: list[AnchoredDate] = field(default_factory=list)
     polarity: str = "affirmed"  # or "negated"
     negation_cues: list[str] = field(default_factory=list)  # "no", "not", "denied", "refused", ... as written
+    negated: list[str] = field(default_factory=list)  # lemmas of what the cues deny ("death" in "no deaths")
     attribution: str | None = None  # who says it ("Hochstein", "sources", "the ministry")
     subject: str | None = None  # of the main clause, or of the reported clause when attributed
     predicate: str | None = None  # lemma of the main verb ("meet" in "is set to meet")
     object: str | None = None
     lemmas: list[str] = field(default_factory=list)  # content-word lemmas, for overlap
+    scope: str | None = None  # "single" (one day's figure) or "cumulative" (a running total)
+    region: bool = False  # speaks of a region ("across the Middle East") rather than one country
+    places: list[PlaceFact] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data):
         data = dict(data or {})
+        data["places"] = [PlaceFact.from_dict(p) for p in data.get("places", [])]
+        data["outcomes"] = [Outcome.from_dict(o) for o in data.get("outcomes", [])]
         data["entities"] = [Entity.from_dict(e) for e in data.get("entities", [])]
         data["quantities"] = [QuantityInterval.from_dict(q) for q in data.get("quantities", [])]
         data["dates"] = [AnchoredDate.from_dict(d) for d in data.get("dates", [])]
@@ -247,6 +287,9 @@ class Candidate(_Plain):
     claim: Claim
     similarity: float  # cosine of the embeddings
     score: float  # similarity re-scored with lexical, entity and number overlap
+    # Found only by the wider search within the claim's story (not the top-k): worth
+    # storing only when the verdict is decisive (agreement or contradiction).
+    widened: bool = False
 
 
 @dataclass
@@ -262,6 +305,52 @@ class Document(_Plain):
     claims_count: int = 0
     created_at: str | None = None
     story_id: str | None = None
+
+
+@dataclass
+class Story(_Plain):
+    """Documents that report one incident, as a reader sees them.
+
+    ``first_seen``/``last_seen`` bound its documents' dates (each document's
+    publication date, or the day its claims report when it has none).
+    """
+
+    id: str
+    title: str
+    first_seen: str | None = None
+    last_seen: str | None = None
+    documents_count: int = 0
+    sources: list[str] = field(default_factory=list)
+    # relations between two of its documents, by kind
+    relations: dict[str, int] = field(default_factory=lambda: {k: 0 for k in RELATION_KINDS})
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class StoryState:
+    """What assigning a document to a story needs to know about the story, kept up to
+    date at every ingest and delete: its dates, its size, the sum of its documents'
+    vectors (the centroid, unnormalised) and how many of its documents name each name."""
+
+    id: str
+    first_seen: str | None
+    last_seen: str | None
+    documents_count: int
+    vector_sum: Any  # numpy float32 vector
+    names: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class StoryMember:
+    """What one document brings to its story; stored with the document so that deleting
+    it (or re-assigning stories) can take exactly this back out of the story."""
+
+    story_id: str
+    vector: Any  # numpy float32 unit vector, or None for a document without claims
+    names: list[str] = field(default_factory=list)
+    date: str | None = None  # YYYY-MM-DD
+    headline: str = ""  # the story's title when this document is its first
 
 
 @dataclass

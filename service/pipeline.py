@@ -1,6 +1,6 @@
 """The one place where an article travels through the house, stage by stage:
 
-    clean -> segment -> facts -> embed -> match -> relate -> store
+    clean -> segment -> facts -> embed -> story -> match -> relate -> store
 
 Every stage is a plain function over the dataclasses of ``service.models``; this
 module only orders them, and owns the models and the vector index that the stages
@@ -22,7 +22,8 @@ from embeddings.encoder import Encoder
 from service.config import Settings
 from service.corpus import CorpusIndex
 from service.match import find_candidates
-from service.models import Article, Claim, CleanedText, Document, Relation, Segment, Verdict
+from service import story
+from service.models import Article, Claim, CleanedText, Document, Relation, Segment, StoryMember, Verdict
 from service.relate import Relater
 from service.search import HybridNeighbours, hybrid_search
 from service.store import DuplicateDocument, Store
@@ -55,6 +56,7 @@ class Match:
     verdict: Verdict
     similarity: float
     score: float
+    widened: bool = False  # found only by the wider search within the story (see service.match)
 
 
 class EmptyArticle(ValueError):
@@ -208,40 +210,67 @@ class Pipeline:
         return found
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
-        """Match, relate and store one document, one at a time per process."""
+        """Place in a story, match, relate and store one document, one at a time per process."""
         with self._commit_lock:
             self.index.refresh(self.store)
-            relations = self._relate(claims, vectors)
+            member = self.place_in_story(document, claims, vectors)
+            relations = self._relate(claims, vectors, self._story_pool(member.story_id))
             try:
-                stored = self.store.add_document(document, claims, vectors, relations)
+                stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
                 return IngestResult(dup.existing, duplicate=True)
         result = IngestResult(stored, duplicate=False)
         result.relations.update(Counter(r.kind for r in relations))
         return result
 
-    def _relate(self, claims: list[Claim], vectors: np.ndarray) -> list[Relation]:
+    def place_in_story(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> StoryMember:
+        """The story stage: the story the document joins (or starts), set on the
+        document and its claims so that relate can read it."""
+        member = story.document_member(document, claims, vectors)
+        candidates = self.store.candidate_stories(story.window(member.date, self.settings),
+                                                  self.settings.story_max_candidates)
+        member.story_id = story.place(member, candidates, self.settings).story_id or new_id("sty")
+        document.story_id = member.story_id
+        for claim in claims:
+            claim.story_id = member.story_id
+        return member
+
+    def _story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
+        """The stored claims of a story (its newest, up to a bound) and their vectors."""
+        pool = self.store.story_claims(story_id, self.settings.story_match_max_claims)
+        vectors = self.store.get_vectors([c.id for c in pool])
+        pool = [c for c in pool if c.id in vectors]
+        return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
+
+    def _relate(self, claims: list[Claim], vectors: np.ndarray, story_pool=None) -> list[Relation]:
+        """The relations worth storing: every verdict on the top-k candidates, and the
+        decisive ones (agreement, contradiction) of the wider search within the story."""
         relations = []
-        for claim, match in zip(claims, self.match(claims, vectors)):
+        for claim, match in zip(claims, self.match(claims, vectors, story_pool=story_pool)):
             for m in match:
+                if m.widened and m.verdict.kind == "related":
+                    continue
                 relations.append(
                     Relation(
                         id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
                         confidence=m.verdict.confidence, similarity=m.similarity,
                         explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
+                        evidence=m.verdict.evidence,
                     )
                 )
         return relations
 
-    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None) -> list[list[Match]]:
+    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.
 
         ``neighbours`` finds the candidates (default: the vector index alone, which is
-        all an ingest can afford per claim)."""
+        all an ingest can afford per claim); ``story_pool`` widens the search within the
+        claims' story (see ``service.match``)."""
         neighbours = neighbours if neighbours is not None else self.index
-        candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings)
+        candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings, story_pool)
         return [
-            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score) for c in found]
+            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score, c.widened)
+             for c in found]
             for claim, found in zip(claims, candidates)
         ]
 

@@ -25,10 +25,22 @@ def check_consistent(db_path) -> dict:
             "SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = c.document_id)"
         ).fetchone()[0]
         assert orphans == 0
+        # Every story counts exactly the documents that name it, and none is empty or missing.
+        miscounted = conn.execute(
+            "SELECT s.id FROM stories s LEFT JOIN documents d ON d.story_id = s.id "
+            "GROUP BY s.id HAVING s.documents_count != COUNT(d.id) OR COUNT(d.id) = 0"
+        ).fetchall()
+        assert miscounted == []
+        storyless = conn.execute(
+            "SELECT COUNT(*) FROM documents d WHERE d.story_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM stories WHERE id = d.story_id)"
+        ).fetchone()[0]
+        assert storyless == 0
         return {
             "documents": conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
             "claims": conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
             "relations": conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0],
+            "stories": conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0],
             "urls": {row[0] for row in conn.execute("SELECT url FROM documents")},
             "ids_by_url": dict(conn.execute("SELECT url, id FROM documents")),
         }

@@ -53,3 +53,25 @@ def test_ingest_refuses_unknown_file_types(runner, tmp_path):
     path.write_text("x")
     result = runner.invoke(cli.main, ["ingest", str(path), "--db", str(tmp_path / "x.db")])
     assert result.exit_code != 0 and "not a .txt, .html or .json file" in result.output
+
+
+def test_stories_lists_and_shows_one(runner, tmp_path, encoder, nlp):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps([
+        {"text": "A magnitude 7.4 earthquake struck Hualien County in Taiwan. Nine people were killed.",
+         "source": "wire", "published_at": "2024-04-03"},
+        {"text": "Taiwan's strongest earthquake in 25 years hit Hualien. Nine people died in Hualien County.",
+         "source": "daily", "published_at": "2024-04-04"},
+    ]))
+    db = str(tmp_path / "cli.db")
+    assert runner.invoke(cli.main, ["ingest", str(folder), "--db", db]).exit_code == 0
+    listed = runner.invoke(cli.main, ["stories", "--db", db, "--min-documents", "2"])
+    assert listed.exit_code == 0, listed.output
+    (line,) = listed.stdout.strip().splitlines()
+    story_id, days, count = line.split("\t")[:3]
+    assert story_id.startswith("sty_") and days == "2024-04-03..2024-04-04" and count == "2 documents"
+    shown = runner.invoke(cli.main, ["stories", story_id, "--db", db])
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)["documents"]) == 2
+    missing = runner.invoke(cli.main, ["stories", "sty_nope", "--db", db])
+    assert missing.exit_code != 0 and "no story" in missing.output

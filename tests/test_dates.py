@@ -73,7 +73,7 @@ def test_time_without_a_day_keeps_its_zone(nlp):
 
 def test_city_zone():
     assert str(city_zone("Tehran")) == "Asia/Tehran"
-    assert city_zone("Atlantis") is None
+    assert city_zone("Erewhon") is None
 
 
 def test_twelve_hour_clock_on_a_weekday(nlp):

@@ -10,6 +10,7 @@ import numpy as np
 
 from service.models import Claim, Document
 from service.store import SQLiteStore
+from service.store.sqlite import SCHEMA_VERSION
 
 
 def add(store: SQLiteStore, name: str, texts: list[str]) -> list[str]:
@@ -74,7 +75,7 @@ def test_a_commit_whose_marks_were_lost_is_redone_without_duplicates(settings, s
     assert sorted(found(again, "dam")) == sorted(ids)
 
 
-def test_a_schema_1_database_loses_its_fts_table_and_logs_each_removal_once(settings, store):
+def test_a_schema_2_database_loses_its_fts_table_and_logs_each_removal_once(settings, store):
     conn = store.db.conn
     conn.executescript("""
         CREATE VIRTUAL TABLE claims_fts USING fts5(text, content='claims', content_rowid='seq');
@@ -83,11 +84,11 @@ def test_a_schema_1_database_loses_its_fts_table_and_logs_each_removal_once(sett
             INSERT INTO removed_claims(claim_id) VALUES (old.id);
         END;
         DROP TRIGGER claims_removed;
-        UPDATE meta SET value = '1' WHERE key = 'schema_version';
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
     """)
     add(store, "a", ["one claim"])
     migrated = SQLiteStore(settings.db_path)
-    assert migrated.stored_schema_version() == 2
+    assert migrated.stored_schema_version() == SCHEMA_VERSION == 3
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "claims_fts" not in tables and "claims_fts_delete" not in tables
     migrated.delete_document("doc_a")

@@ -93,3 +93,21 @@ def test_rescore_is_the_weighted_sum_of_its_features():
     assert 0.0 < features[1] < 1.0
     assert abs(rescore(a, b, 0.7) - sum(w * f for w, f in zip(WEIGHTS, features))) < 1e-9
     assert abs(sum(WEIGHTS) - 1.0) < 1e-9
+
+
+def test_the_story_widens_the_search_beyond_the_cosine_floor_and_top_k():
+    new = claim("179 people died in the crash", doc="d9", source="s9", figures=[179])
+    pool = [
+        claim("The aircraft carried 181 people", doc="d3", source="s2", id="far-in-cosine"),
+        claim("179 were killed, officials said", doc="d4", source="s3", figures=[179], id="shares-a-figure"),
+        claim("179 people died in the crash", doc="d5", source="s9", id="same-source"),
+        claim("Blinken met Netanyahu in Jerusalem on Tuesday", doc="d3", source="s2", id="close"),
+    ]
+    vectors = np.array([[0.2, 1, 0, 0], [0.3, 1, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    found = find_candidates([new], np.array([[1, 0, 0, 0]], dtype=np.float32), FakeIndex([("close", 0.9)]),
+                            lambda ids: {i: STORED[i] for i in ids if i in STORED},
+                            Settings(story_match_top_k=1), (pool, vectors))[0]
+    # The top-k first, unchanged; then the best of the story by re-score, marked widened.
+    assert [(c.claim.id, c.widened) for c in found] == [("close", False), ("shares-a-figure", True)]
+    assert found[1].similarity < Settings().match_min_similarity

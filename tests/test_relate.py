@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.models import AnchoredDate, Claim, Entity, Facts, QuantityInterval
+from service.models import AnchoredDate, Claim, Entity, Facts, Outcome, PlaceFact, QuantityInterval
 from service.relate import classify
-from service.relate.places import compatible, resolve
+from service.text.places import compatible, resolve
 
 
 def claim(text, lemmas, *, quantities=(), dates=(), entities=(), **facts) -> Claim:
@@ -85,9 +85,10 @@ def test_ordinals_that_differ_are_a_count_conflict():
 
 def test_visits_to_a_country_against_tours_of_the_region_are_related():
     a = claim("Blinken is on his 11th visit to Israel", "blinken visit israel",
-              quantities=[q(11, 11, "visit", "11th", ordinal=True)], entities=[("Israel", "GPE", "Israel")])
+              quantities=[q(11, 11, "visit", "11th", ordinal=True)], entities=[("Israel", "GPE", "Israel")],
+              places=[PlaceFact("Israel", "Israel", "country", "IL", "to")])
     b = claim("Blinken is on his fifth tour of the region", "blinken tour region",
-              quantities=[q(5, 5, "tour", "fifth", ordinal=True)])
+              quantities=[q(5, 5, "tour", "fifth", ordinal=True)], region=True)
     v = classify(a, b, 0.85)
     assert v.kind == "related"
     assert "different scopes (Israel vs the region)" in v.explanation
@@ -97,7 +98,7 @@ def test_a_single_days_toll_against_a_cumulative_toll_is_related():
     a = claim("44 Palestinians were killed in Gaza on Tuesday", "palestinian kill gaza tuesday",
               quantities=[q(44, 44, "palestinians killed", "44")])
     b = claim("The death toll in Gaza since the war began has risen to 23,000", "death toll gaza war begin rise",
-              quantities=[q(23000, 23000, "death toll", "23,000")])
+              quantities=[q(23000, 23000, "death toll", "23,000")], scope="cumulative")
     v = classify(a, b, 0.8)
     assert v.kind == "related"
     assert v.explanation.startswith("Related, not contradictory: different scopes")
@@ -168,7 +169,8 @@ def test_times_in_different_zones_agree_when_they_are_the_same_instant():
     gmt = claim("The truce began at 04:00 GMT", "truce begin",
                 dates=[AnchoredDate("04:00 GMT", "2025-06-24T04:00:00+00:00", "2025-06-24T04:00:00+00:00", "time")])
     tehran = claim("The truce began at 07:30 in Tehran", "truce begin tehran",
-                   dates=[AnchoredDate("07:30", "2025-06-24T07:30:00", "2025-06-24T07:30:00", "time")],
+                   dates=[AnchoredDate("07:30 in Tehran", "2025-06-24T07:30:00+03:30", "2025-06-24T07:30:00+03:30",
+                                       "time")],
                    entities=[("Tehran", "GPE", "Tehran")])
     later = claim("The truce began at 09:00 GMT", "truce begin",
                   dates=[AnchoredDate("09:00 GMT", "2025-06-24T09:00:00+00:00", "2025-06-24T09:00:00+00:00", "time")])
@@ -192,11 +194,13 @@ def test_events_on_different_dates_that_are_not_close_are_different_events():
 
 def test_two_cities_for_one_meeting_conflict_but_a_city_lies_in_its_country():
     jerusalem = claim("Blinken met Netanyahu in Jerusalem", "blinken meet netanyahu jerusalem",
-                      entities=[("Jerusalem", "GPE", "Jerusalem")])
+                      entities=[("Jerusalem", "GPE", "Jerusalem")],
+                      places=[PlaceFact("Jerusalem", "Jerusalem", "city", "IL", "at")])
     tel_aviv = claim("Blinken met Netanyahu in Tel Aviv", "blinken meet netanyahu tel aviv",
-                     entities=[("Tel Aviv", "GPE", "Tel Aviv")])
+                     entities=[("Tel Aviv", "GPE", "Tel Aviv")],
+                     places=[PlaceFact("Tel Aviv", "Tel Aviv", "city", "IL", "at")])
     israel = claim("Blinken met Netanyahu in Israel", "blinken meet netanyahu israel",
-                   entities=[("Israel", "GPE", "Israel")])
+                   entities=[("Israel", "GPE", "Israel")], places=[PlaceFact("Israel", "Israel", "country", "IL", "at")])
     v = classify(jerusalem, tel_aviv, 0.93)
     assert v.kind == "contradiction" and types(v) == ["place"]
     assert (v.conflicts[0].a, v.conflicts[0].b) == ("Jerusalem", "Tel Aviv")
@@ -279,9 +283,11 @@ def test_antonyms_about_the_same_thing_conflict():
 
 def test_an_outcome_reached_against_one_resisted_is_an_outcome_conflict():
     a = claim("A ceasefire agreement was reached between Israel and Hamas",
-              "ceasefire agreement reach israel hamas", entities=[("Israel", "GPE", "Israel"), ("Hamas", "ORG", "Hamas")])
+              "ceasefire agreement reach israel hamas", entities=[("Israel", "GPE", "Israel"), ("Hamas", "ORG", "Hamas")],
+              outcomes=[Outcome("ceasefire", "reached", "reached")])
     b = claim("Israel resisted calls for a ceasefire with Hamas", "israel resist call ceasefire hamas",
-              entities=[("Israel", "GPE", "Israel"), ("Hamas", "ORG", "Hamas")])
+              entities=[("Israel", "GPE", "Israel"), ("Hamas", "ORG", "Hamas")],
+              outcomes=[Outcome("ceasefire", "not reached", "resisted")])
     v = classify(a, b, 0.75)
     assert v.kind == "contradiction" and types(v) == ["outcome"]
     assert v.explanation.startswith("Same event, different outcome for the ceasefire")
@@ -290,9 +296,10 @@ def test_an_outcome_reached_against_one_resisted_is_an_outcome_conflict():
 
 def test_an_outcome_difference_across_unclear_events_is_named_but_related():
     a = claim("A ceasefire agreement was reached under international supervision",
-              "ceasefire agreement reach international supervision")
+              "ceasefire agreement reach international supervision", outcomes=[Outcome("ceasefire", "reached", "reached")])
     b = claim("Netanyahu was firmly resisting calls for an immediate ceasefire or criticism of the military",
-              "netanyahu firmly resist call immediate ceasefire criticism military")
+              "netanyahu firmly resist call immediate ceasefire criticism military",
+              outcomes=[Outcome("ceasefire", "not reached", "resisting")])
     v = classify(a, b, 0.45)
     assert v.kind == "related"
     assert "different outcome for the ceasefire" in v.explanation
@@ -303,7 +310,7 @@ def test_opposed_attributed_claims_are_marked_attributed():
     a = claim("Israel says Iran fired missiles after the truce began", "israel say iran fire missile truce begin",
               attribution="Israel", entities=[("Israel", "GPE", "Israel"), ("Iran", "GPE", "Iran")])
     b = claim("Iran's army denies firing missiles after the truce", "iran army deny fire missile truce",
-              attribution="Iran's army", entities=[("Iran", "GPE", "Iran")])
+              attribution="Iran's army", entities=[("Iran", "GPE", "Iran")], polarity="negated", negation_cues=["denies"])
     v = classify(a, b, 0.8)
     assert v.kind == "contradiction"
     assert set(types(v)) == {"negation", "attribution"}
@@ -337,9 +344,9 @@ def test_confidence_stays_in_range(similarity):
 
 def test_an_outcome_only_sought_differs_from_one_reached():
     a = claim("A ceasefire agreement was reached under international supervision",
-              "ceasefire agreement reach international supervision")
+              "ceasefire agreement reach international supervision", outcomes=[Outcome("ceasefire", "reached", "reached")])
     b = claim("Pressure grew on the warring parties to agree to a ceasefire",
-              "pressure grow warring party agree ceasefire")
+              "pressure grow warring party agree ceasefire", outcomes=[Outcome("ceasefire", "not reached", "agree")])
     v = classify(a, b, 0.53)
     assert v.kind == "related"
     assert "different outcome for the ceasefire" in v.explanation

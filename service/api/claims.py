@@ -32,8 +32,8 @@ def claim_relations(claim_id: str):
             tag="relations")
 def list_relations():
     q = read_query(RelationsQuery)
-    filters = RelationFilter(kind=q.kind, conflict=q.conflict, document=q.document, source=q.source,
-                             status=q.status, min_confidence=q.min_confidence)
+    filters = RelationFilter(kind=q.kind, conflict=q.conflict, document=q.document, story=q.story,
+                             source=q.source, status=q.status, min_confidence=q.min_confidence)
     page = pipeline().store.list_relations(filters, limit=q.limit, cursor=q.cursor)
     return jsonify(page_json(page, relation_json))
 

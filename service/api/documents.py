@@ -58,8 +58,8 @@ def _batch_item(outcome) -> dict:
 @documented("List documents, newest first", query=DocumentsQuery, responses={200: DocumentPage}, tag="documents")
 def list_documents():
     q = read_query(DocumentsQuery)
-    page = pipeline().store.list_documents(source=q.source, since=q.since, until=q.until, limit=q.limit,
-                                          cursor=q.cursor)
+    page = pipeline().store.list_documents(source=q.source, since=q.since, until=q.until, story=q.story,
+                                          limit=q.limit, cursor=q.cursor)
     return jsonify(page_json(page, lambda d: document_json(d, with_text=False)))
 
 

@@ -14,7 +14,7 @@ from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 
 from service.api.errors import ApiError, validation_error
-from service.models import Claim, Document, Relation, Verdict
+from service.models import Claim, Document, Relation, Story, Verdict
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -81,7 +81,7 @@ def document_json(doc: Document, with_text: bool = True) -> dict:
         "id": doc.id, "url": doc.url, "title": doc.title, "source": doc.source, "published_at": doc.published_at,
         **({"text": doc.text} if with_text else {}),
         "claims_count": doc.claims_count, "content_hash": doc.content_hash, "created_at": doc.created_at,
-        "metadata": doc.metadata or {},
+        "metadata": doc.metadata or {}, "story_id": doc.story_id,
     }
 
 
@@ -90,6 +90,7 @@ def claim_json(claim: Claim) -> dict:
         "id": claim.id, "document_id": claim.document_id, "source": claim.source, "text": claim.text,
         "span": list(claim.span), "kind": claim.kind, "checkworthiness": round(float(claim.checkworthiness), 4),
         "facts": claim.facts.to_dict(), "event_date": claim.event_date, "context": claim.context,
+        "story_id": claim.story_id,
     }
 
 
@@ -98,6 +99,7 @@ def verdict_json(verdict: Verdict, similarity: float) -> dict:
         "kind": verdict.kind, "confidence": round(float(verdict.confidence), 4),
         "similarity": round(float(similarity), 4),
         "conflicts": [c.to_dict() for c in verdict.conflicts], "explanation": verdict.explanation,
+        "evidence": verdict.evidence or {},
     }
 
 
@@ -105,7 +107,7 @@ def relation_json(rel: Relation) -> dict:
     return {
         "id": rel.id, "kind": rel.kind, "confidence": round(float(rel.confidence), 4),
         "similarity": round(float(rel.similarity), 4), "conflicts": [c.to_dict() for c in rel.conflicts],
-        "explanation": rel.explanation, "status": rel.status, "note": rel.note,
+        "explanation": rel.explanation, "evidence": rel.evidence or {}, "status": rel.status, "note": rel.note,
         "claim_a": claim_json(rel.claim_a), "claim_b": claim_json(rel.claim_b),
         "created_at": rel.created_at, "updated_at": rel.updated_at,
     }
@@ -113,3 +115,33 @@ def relation_json(rel: Relation) -> dict:
 
 def page_json(page, render) -> dict:
     return {"data": [render(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
+def story_json(story: Story) -> dict:
+    return {
+        "id": story.id, "title": story.title, "first_seen": story.first_seen, "last_seen": story.last_seen,
+        "documents_count": story.documents_count, "sources": story.sources, "relations": dict(story.relations),
+        "created_at": story.created_at, "updated_at": story.updated_at,
+    }
+
+
+def story_detail_json(store, story_id: str, limit: int) -> dict | None:
+    """A story with its documents (oldest first), a timeline of its dated claims and its
+    agreements and contradictions, at most ``limit`` of each; None if there is no such story."""
+    from service.store import RelationFilter
+
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    documents = store.list_documents(story=story_id, limit=limit, cursor=None).items
+    relations = {
+        kind: store.list_relations(RelationFilter(kind=kind, story=story_id), limit=limit, cursor=None).items
+        for kind in ("agreement", "contradiction")
+    }
+    return {
+        **story_json(story),
+        "documents": [document_json(d, with_text=False) for d in reversed(documents)],
+        "timeline": [claim_json(c) for c in store.story_timeline(story_id, limit)],
+        "agreements": [relation_json(r) for r in relations["agreement"]],
+        "contradictions": [relation_json(r) for r in relations["contradiction"]],
+    }

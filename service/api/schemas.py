@@ -108,14 +108,30 @@ class DocumentsQuery(PageQuery):
     source: str | None = None
     since: str | None = Field(None, description="published on or after (ISO 8601)")
     until: str | None = Field(None, description="published on or before (ISO 8601)")
+    story: str | None = Field(None, description="only the documents of this story")
 
     check_range = field_validator("since", "until")(lambda cls, v: iso_timestamp(v))
+
+
+class StoriesQuery(PageQuery):
+    source: str | None = Field(None, description="stories with a document of this source")
+    since: str | None = Field(None, description="stories seen on or after this day (ISO 8601)")
+    until: str | None = Field(None, description="stories seen on or before this day (ISO 8601)")
+    min_documents: int | None = Field(None, ge=1, description="stories of at least this many documents")
+
+    check_range = field_validator("since", "until")(lambda cls, v: iso_timestamp(v))
+
+
+class StoryQuery(_Input):
+    limit: int = Field(100, ge=1, le=500, description="at most this many documents, timeline claims, agreements "
+                                                      "and contradictions each")
 
 
 class RelationsQuery(PageQuery):
     kind: RelationKind | None = None
     conflict: Literal[CONFLICT_TYPES] | None = None  # type: ignore[valid-type]
     document: str | None = None
+    story: str | None = Field(None, description="relations between two documents of this story")
     source: str | None = None
     status: ReviewStatus | None = None
     min_confidence: float | None = Field(None, ge=0, le=1)
@@ -127,6 +143,9 @@ class SearchQuery(_Input):
 
 
 # -- responses ---------------------------------------------------------------------------
+
+EVIDENCE = ("What the verdict rests on: the aligned facts with their values, why the two claims are or are not "
+            "the same event, the checks that ran or were skipped and their thresholds.")
 
 
 class Problem(BaseModel):
@@ -148,6 +167,7 @@ class DocumentOut(BaseModel):
     content_hash: str
     created_at: str | None
     metadata: dict[str, Any] = {}
+    story_id: str | None = Field(None, description="the story (incident) the document reports on")
 
 
 class ClaimOut(BaseModel):
@@ -161,6 +181,7 @@ class ClaimOut(BaseModel):
     facts: dict[str, Any]
     event_date: str | None
     context: str = ""
+    story_id: str | None = Field(None, description="its document's story")
 
 
 class ConflictOut(BaseModel):
@@ -177,6 +198,7 @@ class RelationOut(BaseModel):
     similarity: float
     conflicts: list[ConflictOut]
     explanation: str
+    evidence: dict[str, Any] = Field(default_factory=dict, description=EVIDENCE)
     status: ReviewStatus
     note: str | None
     claim_a: ClaimOut
@@ -222,6 +244,7 @@ class VerdictOut(BaseModel):
     similarity: float
     conflicts: list[ConflictOut]
     explanation: str
+    evidence: dict[str, Any] = Field(default_factory=dict, description=EVIDENCE)
 
 
 class MatchOut(BaseModel):
@@ -262,6 +285,28 @@ class SearchHitOut(BaseModel):
 class SearchOut(BaseModel):
     data: list[SearchHitOut]
     next_cursor: None = None
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str = Field(..., description="its first document's title, or that document's most central claim")
+    first_seen: str | None = Field(..., description="the earliest of its documents' dates (YYYY-MM-DD)")
+    last_seen: str | None = Field(..., description="the latest of its documents' dates (YYYY-MM-DD)")
+    documents_count: int
+    sources: list[str]
+    relations: RelationCounts = Field(..., description="relations between two of its documents, by kind")
+    created_at: str
+    updated_at: str
+
+
+StoryPage = _page_of(StoryOut, "StoryPage")
+
+
+class StoryDetailOut(StoryOut):
+    documents: list[DocumentOut] = Field(..., description="its documents (without text), oldest first")
+    timeline: list[ClaimOut] = Field(..., description="its claims that say when, ordered by the day they report")
+    agreements: list[RelationOut]
+    contradictions: list[RelationOut]
 
 
 class SourceVersusOut(BaseModel):

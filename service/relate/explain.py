@@ -46,14 +46,28 @@ def related(difference: str | None, conflicts: list[Conflict], shared: list[str]
     return _sentence(f"Same topic ({topic}), but neither states the other's fact" if topic else "Same topic only")
 
 
-def agreement(actors: list[str], equivalences: list[str]) -> str:
-    """What the two accounts agree on: the actors they share and values written differently."""
-    parts = []
-    if actors:
-        parts.append(f"the same actors ({', '.join(a.title() for a in actors[:3])})")
+def agreement(actors: list[str], support: list[dict], equivalences: list[str]) -> str:
+    """What the two accounts agree on: the aligned facts, the actors they share, and
+    values written differently."""
+    parts = [_aligned(s) for s in support if s["fact"] in ("figure", "time", "act")][:3]
     if equivalences:
         parts.append(f"equivalent values ({'; '.join(equivalences)})")
-    return _sentence("Same fact in other words" + (f", with {' and '.join(parts)}" if parts else ""))
+    if actors:
+        parts.append(f"the same actors ({', '.join(a.title() for a in actors[:3])})")
+    return _sentence("Same fact in other words" + (f", with {_join(parts)}" if parts else ""))
+
+
+def _aligned(fact: dict) -> str:
+    same = fact["a"] if fact["a"].lower() == fact["b"].lower() else f"{fact['a']} = {fact['b']}"
+    if fact["fact"] == "figure":
+        return f"the same figure for {fact['about']} ({same})" if fact.get("about") else f"the same figure ({same})"
+    if fact["fact"] == "time":
+        return f"the same time ({same})"
+    return f"the same act ({fact['a']} / {fact['b']})"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def nli(label: str, probability: float) -> str:

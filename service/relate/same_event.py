@@ -1,77 +1,113 @@
 """Same event first: before two claims can contradict, they must be about one thing.
 
 Figures reported at different times, figures of different scopes (one day's toll vs a
-cumulative toll; visits to a country vs tours of a region) and accounts of different
-events are *related*, never contradictory. ``assess`` says which, in words that go
-straight into the explanation.
+cumulative toll; a country vs the region) and accounts of different events are
+*related*, never contradictory. ``assess`` says which, in words that go straight into
+the explanation, and records the reasons it weighed.
+
+Stories scope the judgement: claims of one story about the same act are one event
+unless their times or scopes differ; claims of two different stories are not, however
+alike they sound (``Claim.story_id``; unknown for ``/v1/compare``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from service.lexicon import NEGATORS, NOT_CONTENT, SYNONYMS, same_word
 from service.models import Claim
-from service.relate import places, slots
-from service.relate.lexicon import (
-    CUMULATIVE_SCOPE,
-    CUMULATIVE_SCOPE_PHRASES,
-    LIGHT_VERBS,
-    NEGATION_CUES,
-    REGION_WORDS,
-    REPORTING,
-    SINGLE_SCOPE,
-    SINGLE_SCOPE_PHRASES,
-    SYNONYMS,
-    same_word,
-)
+from service.relate import slots
+from service.relate.align import FigurePair
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where the classifier draws its lines; tuned on SICK TRAIN (see docs/quality.md)."""
+    """Where the classifier draws its lines. The values live in ``Settings``
+    (``CROSSFACT_RELATE_*``, see service/config.py); this is the relate stage's view."""
 
-    same_overlap: float = 0.5  # share of the shorter claim's content words the other has
-    same_similarity: float = 0.75  # or embeddings this close
-    opposition_overlap: float = 0.9  # a negation or antonym must oppose the same content
-    strong_overlap: float = 0.6  # dated differently yet this close: a date conflict...
-    strong_similarity: float = 0.7  # ...rather than two events
-    inside_overlap: float = 0.85  # or one claim lies this far inside the other (a premise paragraph)
-    agree_similarity: float = 0.85
-    agree_overlap: float = 1.0  # complete overlap agrees at a lower similarity
-    agree_overlap_similarity: float = 0.6
-    agree_act_similarity: float = 0.7  # the same act between the same actors agrees from here
+    same_overlap: float
+    same_similarity: float
+    opposition_overlap: float
+    strong_overlap: float
+    strong_similarity: float
+    inside_overlap: float
+    agree_similarity: float
+    agree_overlap: float
+    agree_overlap_similarity: float
+    agree_act_similarity: float
+    aligned_similarity: float
+    story_similarity: float
+
+    @classmethod
+    def from_settings(cls, settings) -> Thresholds:
+        return cls(**{name: getattr(settings, f"relate_{name}") for name in cls.__dataclass_fields__})
 
 
 @dataclass
 class EventMatch:
     overlap: float
+    similarity: float = 0.0
     shared: list[str] = field(default_factory=list)  # shared content lemmas, as a has them
     actors: list[str] = field(default_factory=list)  # shared actors, by canonical name
+    story: str = "unknown"  # "same", "different" or "unknown"
     difference: str | None = None  # why these are different events or scopes
     same_act: bool = False  # two or more shared actors and the same act between them
     same: bool = False
+    reasons: list[str] = field(default_factory=list)  # why ``same`` is what it is
 
 
-def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds) -> EventMatch:
+def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figures: list[FigurePair]) -> EventMatch:
+    """Are ``a`` and ``b`` about one event? ``figures`` are their aligned figures: the
+    same figure on both sides outweighs dates or scope words that differ (the dates
+    then speak of different moments of one story, "Friday's crash" and "on Saturday
+    the toll rose to 288")."""
     ca, cb = content_words(a), content_words(b)
     shared, overlap = word_overlap(ca, cb)
-    match = EventMatch(overlap=overlap, shared=shared, actors=shared_actors(a, b))
+    match = EventMatch(overlap=overlap, similarity=similarity, shared=shared, actors=shared_actors(a, b),
+                       story=story_relation(a, b))
     match.same_act = len(match.actors) >= 2 and (same_act(a, cb) or same_act(b, ca))
+    if match.story == "different":
+        match.difference = "different stories (the two articles report different incidents)"
+        match.reasons.append("the documents belong to different stories")
+        return match
     close = overlap >= thresholds.inside_overlap or (
         overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
     )
-    match.difference = scope_difference(a, b) or time_difference(a, b, close)
-    match.same = match.difference is None and (
-        overlap >= thresholds.same_overlap or similarity >= thresholds.same_similarity or match.same_act
-    )
+    agreed = any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
+    match.difference = None if agreed else scope_difference(a, b) or time_difference(a, b, close)
+    if match.difference:
+        match.reasons.append(match.difference)
+        return match
+    if overlap >= thresholds.same_overlap:
+        match.reasons.append(f"content overlap {overlap:.2f} >= {thresholds.same_overlap}")
+    if similarity >= thresholds.same_similarity:
+        match.reasons.append(f"similarity {similarity:.2f} >= {thresholds.same_similarity}")
+    if match.same_act:
+        match.reasons.append(f"the same act between the same actors ({', '.join(match.actors[:3])})")
+    same_figures = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same"]
+    if same_figures and similarity >= thresholds.aligned_similarity:
+        match.reasons.append(f"the same figure on both sides ({same_figures[0]}) at similarity "
+                             f"{similarity:.2f} >= {thresholds.aligned_similarity}")
+    if match.story == "same" and (same_act(a, cb) or same_act(b, ca)) and similarity >= thresholds.story_similarity:
+        match.reasons.append(f"one story, the same act, similarity {similarity:.2f} >= {thresholds.story_similarity}")
+    match.same = bool(match.reasons)
+    if not match.same:
+        match.reasons.append(f"overlap {overlap:.2f} < {thresholds.same_overlap} and similarity "
+                             f"{similarity:.2f} < {thresholds.same_similarity}, no shared act")
     return match
+
+
+def story_relation(a: Claim, b: Claim) -> str:
+    if not a.story_id or not b.story_id:
+        return "unknown"
+    return "same" if a.story_id == b.story_id else "different"
 
 
 def same_act(claim: Claim, other_words: list[str]) -> bool:
     """Does the other claim name this claim's act ("meet" / "meetings")? Light verbs
     ("be", "have", "set") name no act of their own."""
     verb = (claim.facts.predicate or "").lower()
-    return bool(verb) and verb not in LIGHT_VERBS and any(same_word(verb, w) for w in other_words)
+    return bool(verb) and verb not in slots.LIGHT_VERBS and any(same_word(verb, w) for w in other_words)
 
 
 def content_words(claim: Claim) -> list[str]:
@@ -81,7 +117,7 @@ def content_words(claim: Claim) -> list[str]:
     seen = []
     for lemma in claim.facts.lemmas:
         lemma = lemma.lower()
-        if lemma not in REPORTING and lemma not in NEGATION_CUES and lemma not in source and lemma not in seen:
+        if lemma not in NOT_CONTENT and lemma not in NEGATORS and lemma not in source and lemma not in seen:
             seen.append(lemma)
     return seen
 
@@ -91,7 +127,7 @@ def _source(claim: Claim) -> str:
     facts = claim.facts
     if facts.attribution:
         return facts.attribution
-    reports = (facts.predicate or "").lower() in REPORTING
+    reports = (facts.predicate or "").lower() in NOT_CONTENT
     return (facts.subject or "") if reports else ""
 
 
@@ -125,42 +161,26 @@ def _share(part: list[str], whole: list[str]) -> float:
 
 
 def scope_difference(a: Claim, b: Claim) -> str | None:
-    """Figures of different scopes: one day vs a running total, a country vs a region."""
-    if not (slots.figures(a) and slots.figures(b)):
+    """Figures of different scopes: one day vs a running total, a country vs the region."""
+    if not (a.facts.quantities and b.facts.quantities):
         return None
-    sa, sb = _time_scope(a), _time_scope(b)
+    sa, sb = a.facts.scope, b.facts.scope
     if sa != sb and "cumulative" in (sa, sb):
         noun = _figure_noun(a, b)
         single = f"a single day's {noun}" if "single" in (sa, sb) else f"a {noun} for one report"
         first, second = (single, f"a cumulative {noun}") if sb == "cumulative" else (f"a cumulative {noun}", single)
         return f"different scopes ({first} vs {second})"
     ra, rb = _region_scope(a), _region_scope(b)
-    if ra and rb and ra != rb:
+    if ra and rb and ra != rb and "the region" in (ra, rb):
         return f"different scopes ({ra} vs {rb})"
-    return None
-
-
-def _time_scope(claim: Claim) -> str | None:
-    text = claim.text.lower()
-    words = set(claim.facts.lemmas) | set(text.split())
-    if words & CUMULATIVE_SCOPE or any(p in text for p in CUMULATIVE_SCOPE_PHRASES):
-        return "cumulative"
-    if words & SINGLE_SCOPE or any(p in text for p in SINGLE_SCOPE_PHRASES):
-        return "single"
     return None
 
 
 def _region_scope(claim: Claim) -> str | None:
     """What a figure covers: "the region" when the claim says so, else its first country."""
-    text = claim.text.lower()
-    if any(f" {w} " in f" {text} " for w in REGION_WORDS):
+    if claim.facts.region:
         return "the region"
-    for entity in claim.facts.entities:
-        if entity.label in slots.PLACE_LABELS:
-            place = places.resolve(entity.canonical or entity.text)
-            if place is not None:
-                return place.name
-    return None
+    return next((p.name for p in claim.facts.places if p.kind == "country"), None)
 
 
 def _figure_noun(a: Claim, b: Claim) -> str:
@@ -179,8 +199,17 @@ def time_difference(a: Claim, b: Claim, close: bool) -> str | None:
     apart = slots.dates_disjoint(a, b)
     if apart is None:
         return None
-    if slots.figures(a) and slots.figures(b):
+    if a.facts.quantities and b.facts.quantities:
         return f"figures reported at different times ({apart[0]} vs {apart[1]})"
     if close:
         return None
     return f"different events ({apart[0]} vs {apart[1]})"
+
+
+def reported_apart(a: Claim, b: Claim) -> str | None:
+    """Published on different days: a figure that grows as a story unfolds (a toll, the
+    injured) may differ between the two without either being wrong."""
+    pa, pb = (a.published_at or "")[:10], (b.published_at or "")[:10]
+    if pa and pb and pa != pb:
+        return f"figures reported at different times (published {pa} vs {pb})"
+    return None

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-from service.relate.lexicon import NEGATION_CUES, same_word
+from service.lexicon import NEGATING_VERBS, NEGATORS, same_word
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _MAX_WORDS = 14
-_FILLER = frozenset("more than over about nearly almost around at least some of the a an up to".split())
 
 
 def words(text: str) -> list[re.Match]:
@@ -54,25 +53,13 @@ def written_as(text: str, lemma: str, other: str) -> str:
 def negated_phrase(text: str, cues: list[str]) -> str:
     """The negation and the few words it governs: "no casualties", "denies firing"."""
     tokens = words(text)
-    cues = [c.lower() for c in cues] or list(NEGATION_CUES)
+    cues = [c.lower() for c in cues] or list(NEGATORS | NEGATING_VERBS)
     for i, token in enumerate(tokens):
         word = token.group().lower()
         if word.endswith(("n't", "n’t")) or any(word == c or _matches(word, c) for c in cues):
             stop = tokens[min(i + 3, len(tokens) - 1)]
             return text[token.start() : stop.end()]
     return _cut(text, tokens)
-
-
-def counted_after(text: str, value_text: str) -> str:
-    """The word a figure counts, read after it: "44 Palestinians killed" -> "Palestinians"."""
-    at = text.find(value_text) if value_text else -1
-    if at < 0:
-        return ""
-    for token in words(text[at + len(value_text) :])[:3]:
-        word = token.group()
-        if word.lower() not in _FILLER and not word[0].isdigit():
-            return word
-    return ""
 
 
 def _matches(word: str, key: str) -> bool:

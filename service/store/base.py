@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from service.models import Claim, Document, Relation
+from service.models import Claim, Document, Relation, Story, StoryMember, StoryState
 
 
 class DuplicateDocument(Exception):
@@ -38,6 +38,7 @@ class RelationFilter:
     kind: str | None = None
     conflict: str | None = None
     document: str | None = None
+    story: str | None = None  # both claims' documents in this story
     source: str | None = None
     status: str | None = None
     min_confidence: float | None = None
@@ -89,13 +90,24 @@ class Store(Protocol):
 
     def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
     def add_document(
-        self, document: Document, claims: list[Claim], vectors: np.ndarray, relations: list[Relation]
+        self, document: Document, claims: list[Claim], vectors: np.ndarray, relations: list[Relation],
+        member: StoryMember | None = None,
     ) -> Document: ...
     def get_document(self, document_id: str) -> Document | None: ...
     def list_documents(
-        self, *, source: str | None, since: str | None, until: str | None, limit: int, cursor: str | None
+        self, *, source: str | None, since: str | None, until: str | None, story: str | None, limit: int,
+        cursor: str | None,
     ) -> Page: ...
     def delete_document(self, document_id: str) -> bool: ...
+
+    def candidate_stories(self, reach: tuple[str, str] | None, limit: int) -> list[StoryState]: ...
+    def list_stories(
+        self, *, source: str | None, since: str | None, until: str | None, min_documents: int | None, limit: int,
+        cursor: str | None,
+    ) -> Page: ...
+    def get_story(self, story_id: str) -> Story | None: ...
+    def story_timeline(self, story_id: str, limit: int) -> list[Claim]: ...
+    def story_claims(self, story_id: str, limit: int) -> list[Claim]: ...
 
     def document_claims(self, document_id: str, *, limit: int, cursor: str | None) -> Page: ...
     def get_claim(self, claim_id: str) -> Claim | None: ...

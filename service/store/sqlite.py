@@ -22,21 +22,15 @@ from datetime import datetime, timezone
 import numpy as np
 import sqlite_utils
 
-from service.models import Claim, Conflict, Document, Facts, Relation
-from service.store.lexical import LexicalIndex, Marks, Source
+from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
+from service.story import joined, left
 from service.store.base import ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.lexical import LexicalIndex, Marks, Source
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index beside
-# the file (service/store/lexical.py) replaced it.
-_FROM_1_TO_2 = """
-DROP TRIGGER IF EXISTS claims_fts_insert;
-DROP TRIGGER IF EXISTS claims_fts_delete;
-DROP TABLE IF EXISTS claims_fts;
-UPDATE meta SET value = '2' WHERE key = 'schema_version';
-"""
-
+# The first schema, less what a later migration drops (schema 1's FTS5 table, by 3);
+# every database, new or old, then takes the _MIGRATIONS it lacks, in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -112,10 +106,53 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 """
 
+# Each step brings a database of the version before it to its own version, in one transaction.
+_MIGRATIONS = {
+    # Stories (documents about one incident) and the evidence of each relation.
+    2: [
+        "ALTER TABLE documents ADD COLUMN story_id TEXT",
+        # What the document brought to its story (service.story.document_member), so that
+        # deleting it can take exactly that back out.
+        "ALTER TABLE documents ADD COLUMN story_vector BLOB",
+        "ALTER TABLE documents ADD COLUMN story_names TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE documents ADD COLUMN story_date TEXT",
+        "ALTER TABLE documents ADD COLUMN story_headline TEXT",
+        "CREATE INDEX documents_story ON documents(story_id)",
+        """CREATE TABLE stories (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT,
+            documents_count INTEGER NOT NULL,
+            vector_sum BLOB,
+            names TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX stories_seen ON stories(last_seen)",
+        "CREATE INDEX stories_updated ON stories(updated_at)",
+        "ALTER TABLE relations ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}'",
+    ],
+    # Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index
+    # beside the file (service/store/lexical.py) replaced it.
+    3: [
+        "DROP TRIGGER IF EXISTS claims_fts_insert",
+        "DROP TRIGGER IF EXISTS claims_fts_delete",
+        "DROP TABLE IF EXISTS claims_fts",
+    ],
+}
+
 _CLAIM_COLUMNS = (
     "c.id, c.document_id, c.source, c.published_at, c.text, c.span_start, c.span_end, "
-    "c.kind, c.checkworthiness, c.facts, c.event_date, c.context"
+    "c.kind, c.checkworthiness, c.facts, c.event_date, c.context, "
+    "(SELECT sd.story_id FROM documents sd WHERE sd.id = c.document_id)"
 )
+_CLAIM_WIDTH = 13
+_DOCUMENT_COLUMNS = (
+    "id, url, title, source, published_at, text, content_hash, metadata, claims_count, created_at, story_id"
+)
+_STORY_STATE_COLUMNS = "id, first_seen, last_seen, documents_count, vector_sum, names"
 
 
 def now_iso() -> str:
@@ -168,17 +205,18 @@ class SQLiteStore:
         # Every statement is idempotent, so two processes starting together both succeed.
         conn.executescript(_SCHEMA)
         with self._write():
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
             # Names this database, so a persisted vector index can tell it from a replaced one.
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-        stored = self.stored_schema_version()
-        if stored > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path} has schema version {stored}; this crossfact knows up to {SCHEMA_VERSION}")
-        if stored < 2:
-            with self._write():
-                if self.stored_schema_version() < 2:  # another process may have migrated meanwhile
-                    for statement in filter(str.strip, _FROM_1_TO_2.split(";")):
-                        conn.execute(statement)
+            # Read inside the write lock: of two processes starting together, one migrates.
+            stored = self.stored_schema_version()
+            if stored > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {stored}; this crossfact knows up to {SCHEMA_VERSION}")
+            for version in range(stored + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
     def ping(self) -> bool:
         return self.db.conn.execute("SELECT 1").fetchone() == (1,)
@@ -227,12 +265,14 @@ class SQLiteStore:
 
     def find_duplicate(self, url: str | None, content_hash: str) -> Document | None:
         row = self.db.conn.execute(
-            "SELECT * FROM documents WHERE content_hash = ? OR (url IS NOT NULL AND url = ?) LIMIT 1",
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE content_hash = ? OR (url IS NOT NULL AND url = ?) LIMIT 1",
             (content_hash, url),
         ).fetchone()
         return self._document(row) if row else None
 
-    def add_document(self, document, claims, vectors, relations) -> Document:
+    def add_document(self, document, claims, vectors, relations, member: StoryMember | None = None) -> Document:
+        """Store a document, its claims and relations, and (given ``member``) join it to
+        its story, all in one transaction."""
         vectors = np.asarray(vectors, dtype=np.float32)
         created = now_iso()
         try:
@@ -261,17 +301,20 @@ class SQLiteStore:
                 )
                 conn.executemany(
                     "INSERT OR IGNORE INTO relations (id, claim_a, claim_b, document_a, document_b, kind, "
-                    "confidence, similarity, conflicts, conflict_types, explanation, status, created_at) "
-                    "SELECT ?,?,?,?, document_id, ?,?,?,?,?,?, 'suggested', ? FROM claims WHERE id = ?",
+                    "confidence, similarity, conflicts, conflict_types, explanation, evidence, status, created_at) "
+                    "SELECT ?,?,?,?, document_id, ?,?,?,?,?,?,?, 'suggested', ? FROM claims WHERE id = ?",
                     [
                         (
                             r.id, r.claim_a_id, r.claim_b_id, document.id, r.kind, float(r.confidence),
                             float(r.similarity), json.dumps([c.to_dict() for c in r.conflicts]),
-                            ",".join(sorted({c.type for c in r.conflicts})), r.explanation, created, r.claim_b_id,
+                            ",".join(sorted({c.type for c in r.conflicts})), r.explanation,
+                            json.dumps(r.evidence or {}), created, r.claim_b_id,
                         )
                         for r in relations
                     ],
                 )
+                if member is not None:
+                    self._join_story(conn, document.id, member, created)
         except sqlite3.IntegrityError:
             existing = self.find_duplicate(document.url, document.content_hash)
             if existing is None:
@@ -282,11 +325,15 @@ class SQLiteStore:
         return stored
 
     def get_document(self, document_id: str) -> Document | None:
-        row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self.db.conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?",
+                                   (document_id,)).fetchone()
         return self._document(row) if row else None
 
-    def list_documents(self, *, source=None, since=None, until=None, limit=50, cursor=None) -> Page:
+    def list_documents(self, *, source=None, since=None, until=None, story=None, limit=50, cursor=None) -> Page:
         where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        if story is not None:
+            where.append("story_id = ?")
+            params.append(story)
         if source is not None:
             where.append("source = ?")
             params.append(source)
@@ -297,23 +344,170 @@ class SQLiteStore:
             where.append("published_at <= ?")
             params.append(until)
         rows = self.db.conn.execute(
-            f"SELECT * FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
+            f"SELECT seq, {_DOCUMENT_COLUMNS} FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page([self._document(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+        return _page([self._document(r[1:]) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
 
     def delete_document(self, document_id: str) -> bool:
         with self._write() as conn:
+            member = self._story_member(conn, document_id)
             # The removal log is kept by the claims' delete trigger.
-            return conn.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+            deleted = conn.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+            if deleted and member is not None:
+                self._leave_story(conn, member)
+            return deleted
 
     def _document(self, row) -> Document:
-        cols = ("seq", "id", "url", "title", "source", "published_at", "text", "content_hash",
-                "metadata", "claims_count", "created_at")
-        data = dict(zip(cols, row))
-        data.pop("seq")
+        data = dict(zip([c.strip() for c in _DOCUMENT_COLUMNS.split(",")], row))
         data["metadata"] = json.loads(data["metadata"] or "{}")
         return Document(**data)
+
+    # -- stories -----------------------------------------------------------------------
+
+    def candidate_stories(self, reach: tuple[str, str] | None, limit: int) -> list[StoryState]:
+        """Stories a document may join: those whose dates reach ``reach`` (a first and a
+        last day; None: any), or that have no dates; the most recently active first."""
+        where, params = "", []
+        if reach is not None:
+            where = "WHERE first_seen IS NULL OR (first_seen <= ? AND last_seen >= ?)"
+            params = [reach[1], reach[0]]
+        rows = self.db.conn.execute(
+            f"SELECT {_STORY_STATE_COLUMNS} FROM stories {where} ORDER BY updated_at DESC, seq DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [_story_state(r) for r in rows]
+
+    def _join_story(self, conn, document_id: str, member: StoryMember, now: str) -> None:
+        """Join ``member``'s document to its story, creating the story if it is new (or
+        was emptied meanwhile); called inside the document's write transaction."""
+        conn.execute(
+            "UPDATE documents SET story_id = ?, story_vector = ?, story_names = ?, story_date = ?, "
+            "story_headline = ? WHERE id = ?",
+            (member.story_id, _blob(member.vector), json.dumps(member.names), member.date, member.headline,
+             document_id),
+        )
+        row = conn.execute(f"SELECT {_STORY_STATE_COLUMNS} FROM stories WHERE id = ?", (member.story_id,)).fetchone()
+        state = joined(_story_state(row) if row else None, member)
+        if row is None:
+            conn.execute(
+                "INSERT INTO stories (id, title, first_seen, last_seen, documents_count, vector_sum, names, "
+                "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (state.id, member.headline, state.first_seen, state.last_seen, state.documents_count,
+                 _blob(state.vector_sum), json.dumps(state.names), now, now),
+            )
+        else:
+            self._save_story(conn, state, now)
+
+    def _leave_story(self, conn, member: StoryMember) -> None:
+        """Take a deleted document's part back out of its story; an emptied story goes."""
+        row = conn.execute(f"SELECT {_STORY_STATE_COLUMNS} FROM stories WHERE id = ?", (member.story_id,)).fetchone()
+        if row is None:
+            return
+        state = left(_story_state(row), member)
+        if state.documents_count <= 0:
+            conn.execute("DELETE FROM stories WHERE id = ?", (state.id,))
+            return
+        state.first_seen, state.last_seen, title = conn.execute(
+            "SELECT MIN(story_date), MAX(story_date), "
+            "(SELECT story_headline FROM documents WHERE story_id = ?1 ORDER BY seq LIMIT 1) "
+            "FROM documents WHERE story_id = ?1", (state.id,),
+        ).fetchone()
+        self._save_story(conn, state, now_iso())
+        # The title is the headline of its first document, which may just have gone.
+        conn.execute("UPDATE stories SET title = ? WHERE id = ?", (title, state.id))
+
+    def _save_story(self, conn, state: StoryState, now: str) -> None:
+        conn.execute(
+            "UPDATE stories SET first_seen = ?, last_seen = ?, documents_count = ?, vector_sum = ?, names = ?, "
+            "updated_at = ? WHERE id = ?",
+            (state.first_seen, state.last_seen, state.documents_count, _blob(state.vector_sum),
+             json.dumps(state.names), now, state.id),
+        )
+
+    def _story_member(self, conn, document_id: str) -> StoryMember | None:
+        row = conn.execute(
+            "SELECT story_id, story_vector, story_names, story_date, story_headline FROM documents "
+            "WHERE id = ? AND story_id IS NOT NULL", (document_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoryMember(story_id=row[0], vector=_vector(row[1]), names=json.loads(row[2]), date=row[3],
+                           headline=row[4] or "")
+
+    def list_stories(self, *, source=None, since=None, until=None, min_documents=None, limit=50,
+                     cursor=None) -> Page:
+        """Stories, newest first; ``since``/``until`` keep those whose dates overlap the range."""
+        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        if source is not None:
+            where.append("id IN (SELECT story_id FROM documents WHERE source = ?)")
+            params.append(source)
+        if since is not None:
+            where.append("last_seen >= ?")
+            params.append(since[:10])
+        if until is not None:
+            where.append("first_seen <= ?")
+            params.append(until[:10])
+        if min_documents is not None:
+            where.append("documents_count >= ?")
+            params.append(min_documents)
+        rows = self.db.conn.execute(
+            "SELECT seq, id, title, first_seen, last_seen, documents_count, created_at, updated_at FROM stories "
+            f"WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        return _page(self._stories(rows[:limit]), rows, limit, key=lambda r: r[0])
+
+    def get_story(self, story_id: str) -> Story | None:
+        rows = self.db.conn.execute(
+            "SELECT seq, id, title, first_seen, last_seen, documents_count, created_at, updated_at FROM stories "
+            "WHERE id = ?", (story_id,),
+        ).fetchall()
+        stories = self._stories(rows)
+        return stories[0] if stories else None
+
+    def _stories(self, rows) -> list[Story]:
+        """Stories with their sources and their relation counts (relations between two
+        of their documents), in two queries per page."""
+        stories = [Story(id=r[1], title=r[2], first_seen=r[3], last_seen=r[4], documents_count=r[5],
+                         created_at=r[6], updated_at=r[7]) for r in rows]
+        if not stories:
+            return stories
+        by_id = {s.id: s for s in stories}
+        marks = ",".join("?" * len(by_id))
+        conn = self.db.conn
+        for story_id, source in conn.execute(
+            f"SELECT DISTINCT story_id, source FROM documents WHERE story_id IN ({marks}) AND source IS NOT NULL "
+            "ORDER BY story_id, source", list(by_id),
+        ):
+            by_id[story_id].sources.append(source)
+        for story_id, kind, n in conn.execute(
+            "SELECT da.story_id, r.kind, COUNT(*) FROM relations r "
+            "JOIN documents da ON da.id = r.document_a JOIN documents db ON db.id = r.document_b "
+            f"WHERE da.story_id IN ({marks}) AND db.story_id = da.story_id "
+            "GROUP BY da.story_id, r.kind", list(by_id),
+        ):
+            by_id[story_id].relations[kind] = n
+        return stories
+
+    def story_claims(self, story_id: str, limit: int) -> list[Claim]:
+        """The claims of a story's documents, newest first, at most ``limit``."""
+        rows = self.db.conn.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.story_id = ? ORDER BY c.seq DESC LIMIT ?",
+            (story_id, limit),
+        ).fetchall()
+        return [_claim(r) for r in rows]
+
+    def story_timeline(self, story_id: str, limit: int) -> list[Claim]:
+        """The dated claims of a story's documents, in the order of what they report."""
+        rows = self.db.conn.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.story_id = ? AND c.event_date IS NOT NULL "
+            "ORDER BY c.event_date, c.published_at, d.seq, c.position LIMIT ?",
+            (story_id, limit),
+        ).fetchall()
+        return [_claim(r) for r in rows]
 
     # -- claims --------------------------------------------------------------------------
 
@@ -352,6 +546,10 @@ class SQLiteStore:
         if filters.conflict:
             where.append("(',' || r.conflict_types || ',') LIKE ?")
             params.append(f"%,{filters.conflict},%")
+        if filters.story:
+            where.append("r.document_a IN (SELECT id FROM documents WHERE story_id = ?) "
+                         "AND r.document_b IN (SELECT id FROM documents WHERE story_id = ?)")
+            params += [filters.story, filters.story]
         if filters.document:
             where.append("(r.document_a = ? OR r.document_b = ?)")
             params += [filters.document, filters.document]
@@ -390,7 +588,7 @@ class SQLiteStore:
         claim_cols_b = _CLAIM_COLUMNS.replace("c.", "cb.")
         rows = self.db.conn.execute(
             "SELECT r.seq, r.id, r.claim_a, r.claim_b, r.kind, r.confidence, r.similarity, r.explanation, "
-            f"r.conflicts, r.status, r.note, r.created_at, r.updated_at, {claim_cols_a}, {claim_cols_b} "
+            f"r.conflicts, r.evidence, r.status, r.note, r.created_at, r.updated_at, {claim_cols_a}, {claim_cols_b} "
             "FROM relations r JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
             f"WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT ?",
             (*params, limit + 1),
@@ -484,21 +682,38 @@ class SQLiteStore:
 
 
 def _claim(row) -> Claim:
-    (id_, document_id, source, published_at, text, start, end, kind, worth, facts, event_date, context) = row[:12]
+    (id_, document_id, source, published_at, text, start, end, kind, worth, facts, event_date, context,
+     story_id) = row[:_CLAIM_WIDTH]
     return Claim(
         id=id_, document_id=document_id, source=source, published_at=published_at, text=text, span=(start, end),
         kind=kind, checkworthiness=worth, facts=Facts.from_dict(json.loads(facts)), event_date=event_date,
-        context=context,
+        context=context, story_id=story_id,
     )
 
 
 def _relation(row) -> Relation:
-    (_, id_, a, b, kind, confidence, similarity, explanation, conflicts, status, note, created, updated) = row[:13]
+    (_, id_, a, b, kind, confidence, similarity, explanation, conflicts, evidence, status, note, created,
+     updated) = row[:14]
     return Relation(
         id=id_, claim_a_id=a, claim_b_id=b, kind=kind, confidence=confidence, similarity=similarity,
-        explanation=explanation, conflicts=[Conflict.from_dict(c) for c in json.loads(conflicts)], status=status,
-        note=note, created_at=created, updated_at=updated, claim_a=_claim(row[13:25]), claim_b=_claim(row[25:37]),
+        explanation=explanation, conflicts=[Conflict.from_dict(c) for c in json.loads(conflicts)],
+        evidence=json.loads(evidence or "{}"), status=status, note=note, created_at=created, updated_at=updated,
+        claim_a=_claim(row[14 : 14 + _CLAIM_WIDTH]), claim_b=_claim(row[14 + _CLAIM_WIDTH : 14 + 2 * _CLAIM_WIDTH]),
     )
+
+
+def _story_state(row) -> StoryState:
+    id_, first_seen, last_seen, count, vector_sum, names = row
+    return StoryState(id=id_, first_seen=first_seen, last_seen=last_seen, documents_count=count,
+                      vector_sum=_vector(vector_sum), names=json.loads(names or "{}"))
+
+
+def _blob(vector) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _vector(blob) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
 
 
 def _page(items: list, rows: list, limit: int, key) -> Page:

@@ -11,19 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lexicon import REPORTING_VERBS, SPEAKING_NOUNS
 from service.text.kind import FUTURE_FRAMES
 
-REPORTING_VERBS = {
-    "say", "tell", "state", "claim", "report", "announce", "emphasize", "emphasise", "stress",
-    "note", "add", "warn", "insist", "argue", "acknowledge", "admit", "confirm", "indicate",
-    "suggest", "reiterate", "explain", "write", "allege", "assert", "maintain", "believe",
-    "estimate", "predict", "declare", "tweet", "testify", "contend", "concede", "reveal",
-}
-SPEAKING_NOUNS = {
-    "official", "source", "spokesman", "spokeswoman", "spokesperson", "minister", "ministry",
-    "military", "army", "police", "government", "agency", "statement", "report", "witness",
-    "analyst", "expert", "authority", "office", "department", "leader", "president",
-}
 _OBJECT_DEPS = ("dobj", "attr", "acomp", "oprd", "dative")
 _QUOTES = re.compile(r"[“”\"‘]")
 _PHRASE_DEPS = ("compound", "amod", "poss", "nmod", "nummod", "det")
@@ -46,8 +36,12 @@ def core(span) -> Core:
     source, content = _reported(span.root)
     source = source or _according_to(span)
     action = _planned_action(content)
-    subject = _first_child(content, ("nsubj", "nsubjpass", "csubj"))
+    subject = _first_child(content, ("nsubj", "csubj"))
     obj = _first_child(action, _OBJECT_DEPS) or _prep_object(action)
+    patient = _first_child(content, ("nsubjpass",))
+    if patient is not None:
+        # "Yoon was impeached by parliament": the doer is the agent, Yoon what it was done to.
+        subject, obj = _agent(action), patient
     return Core(
         attribution=source,
         subject=phrase(subject) if subject is not None else None,
@@ -91,6 +85,11 @@ def _planned_action(verb):
         if action is not None:
             return action
     return verb
+
+
+def _agent(verb):
+    by = _first_child(verb, ("agent",))
+    return _first_child(by, ("pobj",)) if by is not None else None
 
 
 def _according_to(span) -> str | None:

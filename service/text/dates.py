@@ -16,13 +16,14 @@ import calendar
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
+from service.lexicon import MONTHS as _MONTHS
 from service.models import AnchoredDate
+from service.text.places import resolve
 from service.text.quantities import words_to_number
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_MONTHS = {name.lower() for name in calendar.month_name[1:]} | {a.lower() for a in calendar.month_abbr[1:]} | {"sept"}
 _CLOCK = re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?:(?P<half>[ap])\.?\s?m\b\.?)?", re.I)
 _ZONE_ABBREVIATIONS = {
     "gmt": 0, "utc": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "idt": 3,
@@ -62,19 +63,58 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
     ``future`` says the claim speaks of what is to come, so "on Tuesday" means the
     next Tuesday rather than the last one.
     """
-    days, times = [], []
+    days, times, seen = [], [], set()
     for ent in span.ents:
-        if ent.label_ == "DATE":
+        military = _military_time(ent)
+        if military is not None:
+            times.append(military)
+        elif ent.label_ == "DATE":
             anchored = anchor_date(ent.text, published, future)
             if anchored is not None:
                 days.append(anchored)
+            elif _clock(ent.text) is not None:  # "7:58am" tagged DATE
+                times.append((ent.text, _clock(ent.text), _zone(ent)[0]))
         elif ent.label_ == "TIME":
             clock = _clock(ent.text)
             if clock is not None:
                 zone, written = _zone(ent)
                 times.append((written, clock, zone))
+        else:
+            continue
+        seen.update(range(ent.start_char, ent.end_char))
+    times += _untagged_times(span, seen)
     day = next((d for d in days if d.granularity == "day"), None)
     return days + [_anchor_time(text, clock, zone, day, published) for text, clock, zone in times]
+
+
+_MERIDIEM_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?\s?m\b\.?", re.I)
+
+
+def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None]]:
+    """Clock times the entity recogniser missed ("7.40pm" tagged as an organisation):
+    a time with "a.m." or "p.m." is one whatever the tagger says."""
+    found = []
+    for match in _MERIDIEM_CLOCK.finditer(span.text):
+        start = getattr(span, "start_char", 0) + match.start()
+        if start in seen:
+            continue
+        clock = _clock(match.group())
+        if clock is not None:
+            found.append((match.group(), clock, None))
+    return found
+
+
+def _military_time(ent) -> tuple[str, time, tzinfo] | None:
+    """"1640 GMT": four digits before a zone are a clock time, not the year 1640."""
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    digits = ent.text.strip("( ")
+    if after is None or not re.fullmatch(r"[0-2]\d[0-5]\d", digits) or after.lower_ not in _ZONE_ABBREVIATIONS:
+        return None
+    hour, minute = int(digits[:2]), int(digits[2:])
+    if hour >= 24:
+        return None
+    zone = timezone(timedelta(hours=_ZONE_ABBREVIATIONS[after.lower_]))
+    return f"{ent.text} {after.text}", time(hour, minute), zone
 
 
 def anchor_date(text: str, published: date | None, future: bool = False) -> AnchoredDate | None:
@@ -257,18 +297,9 @@ def _zone(ent) -> tuple[tzinfo | None, str]:
 
 
 def city_zone(place: str) -> ZoneInfo | None:
-    """The IANA zone named after a city ("Tehran" -> Asia/Tehran), if there is one."""
-    return _zones_by_city().get(place.strip().lower())
-
-
-@lru_cache(maxsize=1)
-def _zones_by_city() -> dict[str, ZoneInfo]:
-    zones = {}
-    for key in sorted(available_timezones()):
-        if "/" in key and not key.startswith(("Etc/", "SystemV/", "US/")):
-            zones.setdefault(key.rsplit("/", 1)[1].replace("_", " ").lower(), ZoneInfo(key))
-    zones.setdefault("jerusalem", ZoneInfo("Asia/Jerusalem"))
-    return zones
+    """The time zone of a city the gazetteer knows ("Tehran" -> Asia/Tehran)."""
+    found = resolve(place)
+    return ZoneInfo(found.timezone) if found is not None and found.kind == "city" and found.timezone else None
 
 
 def _anchor_time(text: str, clock: time, zone, day: AnchoredDate | None, published: date | None) -> AnchoredDate:

@@ -12,16 +12,21 @@ scored by ``service.text.checkworthiness.score_checkworthiness`` after encoding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
+from service.lexicon import OPPOSABLE
 from service.models import AnchoredDate, Claim, Facts, QuantityInterval, Segment
 from service.text.attribution import core
 from service.text.dates import extract_dates, may_name_a_time, parse_published
 from service.text.entities import extract_entities, name_of, normalise
 from service.text.kind import claim_kind, speaks_of_future
+from service.text.outcomes import outcomes
+from service.text.places import place_facts
 from service.text.polarity import polarity
 from service.text.quantities import extract_quantities
+from service.text.scope import speaks_of_region, time_scope
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 
@@ -61,23 +66,28 @@ def _context_dates(segments: list[Segment], nlp, published: date | None) -> dict
 
 def _claim(seg: Segment, span, published: date | None, context_dates: list[AnchoredDate]) -> Claim:
     parts = core(span)
-    quantities = extract_quantities(span)
     dates = extract_dates(span, published, future=speaks_of_future(parts.verb))
+    quantities = _not_dates(extract_quantities(span), dates)
     if not dates:
         # A table row's claims take their date from the row ("October 22, 2023 | ...").
         dates = [replace(d) for d in context_dates]
-    negation, cues = polarity(span)
+    negation, cues, negated = polarity(span)
     facts = Facts(
         entities=extract_entities(span),
         quantities=quantities,
         dates=dates,
         polarity=negation,
         negation_cues=cues,
+        negated=negated,
         attribution=parts.attribution,
         subject=parts.subject,
         predicate=parts.predicate,
         object=parts.object,
         lemmas=content_lemmas(span),
+        scope=time_scope(span),
+        region=speaks_of_region(span),
+        places=place_facts(span),
+        outcomes=outcomes(span, negated=negation == "negated"),
     )
     return Claim(
         text=seg.text,
@@ -87,6 +97,18 @@ def _claim(seg: Segment, span, published: date | None, context_dates: list[Ancho
         event_date=event_date(dates),
         context=seg.context,
     )
+
+
+def _not_dates(quantities: list[QuantityInterval], dates: list[AnchoredDate]) -> list[QuantityInterval]:
+    """Figures less the years, day numbers and clock times that belong to the claim's dates."""
+    written = " ".join(d.text for d in dates)
+    return [q for q in quantities if not (q.text and (q.text in written or _number_in(q.text, written)))]
+
+
+def _number_in(figure: str, written: str) -> bool:
+    """"around 7.20" belongs to the time "7.20 pm": its number is a whole number there."""
+    number = re.search(r"\d[\d.:,]*", figure)
+    return number is not None and re.search(rf"(?<![\d.,:]){re.escape(number.group())}(?![\d])", written) is not None
 
 
 def states_figure(q: QuantityInterval) -> bool:
@@ -99,7 +121,8 @@ def content_lemmas(span) -> list[str]:
     """Lower-cased lemmas of the content words, once each, in order: for overlap scores."""
     seen: dict[str, None] = {}
     for tok in span:
-        if tok.pos_ in _CONTENT_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
+        opposable = tok.lemma_.lower() in OPPOSABLE
+        if tok.pos_ in _CONTENT_POS and (not tok.is_stop or opposable) and (tok.is_alpha or tok.like_num):
             seen.setdefault(tok.lemma_.lower(), None)
     return list(seen)
 

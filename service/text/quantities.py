@@ -8,10 +8,10 @@ it counts ("palestinians wounded", "missiles", "hours") read off the dependency 
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 
+from service.lexicon import MONTHS as _MONTHS
 from service.models import QuantityInterval
 
 _UNITS = {
@@ -48,7 +48,6 @@ _ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated",
 _AT_MOST = ("up to", "at most", "no more than", "not more than", "less than", "fewer than",
             "under", "below", "as many as", "as much as")
 _CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
-_MONTHS = {m.lower() for m in calendar.month_name[1:]} | {m.lower() for m in calendar.month_abbr[1:]} | {"sept"}
 _DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 # Numbers inside these entities are names ("UN Resolution 1701", "Apollo 11"), not figures.
 _NAME_LABELS = {"ORG", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "GPE", "PERSON", "EVENT", "LOC"}
@@ -120,6 +119,8 @@ def extract_quantities(span) -> list[QuantityInterval]:
         quantity = _range(tokens, run, upper) if upper else _quantity(tokens, run)
         if quantity is not None:
             found.append(quantity)
+        elif upper:
+            found += _tally(tokens, run, upper)
         i = (upper or run)[-1].i - tokens[0].i + 1
     return found
 
@@ -149,7 +150,21 @@ def _range(tokens, run, upper) -> QuantityInterval | None:
     offset = tokens[0].i
     start = run[0].i - offset - (_preceding(tokens, run[0], 1) == "between")
     text = "".join(t.text_with_ws for t in tokens[start : upper[-1].i - offset + 1]).strip()
-    return QuantityInterval(low=low, high=high, counts=_counts(upper) or _counts(run), text=text)
+    return QuantityInterval(low=low, high=high, counts=_counts(upper) or _counts(run) or _word_after(tokens, upper),
+                            text=text)
+
+
+def _tally(tokens, run, upper) -> list[QuantityInterval]:
+    """"passed 204-85", "a vote of 204 to 85": a larger figure before a smaller one is a
+    score or a vote, two figures of their own, not a range."""
+    out = []
+    for part in (run, upper):
+        value = words_to_number([t.text for t in part])
+        if value is None:
+            return []
+        text = "".join(t.text_with_ws for t in part).strip()
+        out.append(QuantityInterval(low=value, high=value, counts=_counts(part), text=text, value=value))
+    return out
 
 
 def _is_number_word(tok) -> bool:
@@ -161,8 +176,13 @@ def _is_number_word(tok) -> bool:
         return bool(_ORDINAL_DIGITS.match(lower)) or tok.ent_type_ == "ORDINAL"
     if parse_number(lower) is None:
         return False
-    # "one of them", "the one who": a pronoun, not a figure.
-    return lower != "one" or tok.pos_ == "NUM"
+    # "one of them", "the one who", "since one of magnitude 7.6": a pronoun, not a figure.
+    if lower == "one":
+        following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+        before = tok.doc[tok.i - 1] if tok.i > 0 else None
+        described = before is not None and (before.pos_ == "ADJ" or before.lower_ == "the")  # "the largest one"
+        return tok.pos_ == "NUM" and following != "of" and not described
+    return True
 
 
 def _number_run(tokens, start: int):
@@ -200,15 +220,17 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     text_words = [t.text for t in run]
     ordinal = parse_ordinal(first.lower_) if len(run) == 1 else None
     if ordinal is not None:
-        return QuantityInterval(low=float(ordinal), high=float(ordinal), counts=_counts(run),
-                                text=first.text, ordinal=True)
+        return QuantityInterval(low=float(ordinal), high=float(ordinal),
+                                counts=_counts(run, event=False) or _word_after(tokens, run),
+                                text=first.text, ordinal=True, value=float(ordinal))
     if first.lower_ in _VAGUE:
         low, high = _VAGUE[first.lower_]
         if len(run) == 3:  # "hundreds of thousands"
             scale = _SCALES[last.lower_.rstrip("s")]
             low, high = low * scale, high * scale
         text = "".join(t.text_with_ws for t in run).strip()
-        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run), text=text, approximate=True)
+        return QuantityInterval(low=float(low), high=float(high), counts=_counts(run) or _word_after(tokens, run),
+                                text=text, approximate=True)
     words = text_words
     article = _preceding(tokens, first, 1)
     if article in ("a", "an") and first.lower_ in _SCALES:
@@ -223,11 +245,11 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     elif _following(tokens, last, 1) in ("%", "percent"):
         counts = "percent"
     else:
-        counts = _counts(run)
+        counts = _counts(run) or _word_after(tokens, run)
     offset = tokens[0].i
     written = tokens[first.i - offset - before : last.i - offset + 1 + after]
     text = "".join(t.text_with_ws for t in written).strip()
-    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate)
+    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate, value=value)
 
 
 def _bend(tokens, run, value: float):
@@ -275,16 +297,25 @@ def _following(tokens, tok, n: int) -> str:
 def _is_name_or_calendar(run) -> bool:
     """A number that is part of a name or a calendar date is not a figure."""
     first = run[0]
-    if first.ent_type_ in _NAME_LABELS:
+    if first.ent_type_ in _NAME_LABELS and not _only_a_number(first):
         return True
     noun = _counted_noun(run)
     if noun is not None and noun.lemma_.lower() in _DURATIONS:
         return False  # "2½ hours", "three days": a length of time is a figure
     if _looks_like_year(run):
         return True
+    before = first.doc[first.i - 1] if first.i > 0 else None
+    if noun is None and before is not None and before.pos_ == "PROPN" and before.is_title and before.ent_type_ != "DATE":
+        return True  # "Boeing 737-800", "Flight 7C2216", "Apollo 11": part of a name
     # spaCy sometimes tags "between 30 and 40 people" DATE: a counted noun settles it.
     calendar_noun = noun is None or noun.lower_.rstrip(".") in _MONTHS
     return first.ent_type_ in ("DATE", "TIME") and calendar_noun
+
+
+def _only_a_number(tok) -> bool:
+    """An entity that is nothing but this figure ("288" tagged FAC) names nothing."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and all(t.like_num or t.is_punct for t in ent)
 
 
 def _looks_like_year(run) -> bool:
@@ -308,25 +339,77 @@ def _counted_noun(run):
     return None
 
 
-def _counts(run) -> str:
-    """What a figure counts: its noun, and the participle that says what happened to it."""
+_FILLER = frozenset("more than over about nearly almost around at least some of the a an up to".split())
+
+
+def _word_after(tokens, run) -> str:
+    """When the parse links the figure to no noun, the word that follows it is the best
+    guess at what it counts: "the toll reached 133 people" -> "people"."""
+    after = run[-1].i - tokens[0].i + 1
+    for tok in tokens[after : after + 3]:
+        if tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop:
+            return tok.lower_
+        if tok.lower_ not in _FILLER:
+            return ""
+    return ""
+
+
+def _counts(run, event: bool = True) -> str:
+    """What a figure counts: its noun, and the participle that says what happened to it;
+    for a figure a count reaches ("the death toll reached nine", "the number of bodies
+    has risen to 78"), what that count counts."""
     noun = _counted_noun(run)
+    if noun is None:
+        reached = _reached_count(run[-1]) or _named_before(run[0])
+        if reached:
+            return reached
     anchor = noun if noun is not None else run[-1]
     words = [noun.lower_] if noun is not None else []
-    event = _participle(anchor)
-    if event is not None:
-        words.append(event.lower_)
+    happened = _participle(anchor) if event else None  # a rank ("11th visit") counts no event
+    if happened is not None:
+        words.append(happened.lower_)
     return " ".join(words)
 
 
+_TALLY_NOUNS = frozenset("number total count tally figure".split())
+
+
+def _named_before(figure) -> str:
+    """"magnitude 7.6", "a depth of 15.5": the noun just before a figure that hangs on it."""
+    before = figure.doc[figure.i - 1] if figure.i > 0 else None
+    if before is not None and before.pos_ == "NOUN" and figure.head == before:
+        return before.lower_
+    return ""
+
+
+def _reached_count(figure) -> str:
+    """The subject a figure is the value of: "the death toll reached nine" -> "death toll"."""
+    verb = figure.head
+    if figure.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif figure.dep_ not in ("dobj", "attr"):
+        return ""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return ""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN":
+        return ""
+    if subject.lemma_.lower() in _TALLY_NOUNS:
+        counted = [c for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
+                   for c in p.children if c.dep_ == "pobj"]
+        return counted[0].lower_ if counted else ""
+    modifiers = [c.lower_ for c in subject.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")]
+    return " ".join(modifiers + [subject.lower_])
+
+
 def _participle(anchor):
-    """ "300+ Palestinians wounded", "44 people were killed": the verb that happened to them."""
-    if anchor.dep_ in ("nsubj", "nsubjpass") and anchor.head.pos_ == "VERB":
-        verb = anchor.head
-        passive = anchor.dep_ == "nsubjpass" or verb.tag_ == "VBN"
-        no_object = not any(c.dep_ in ("dobj", "attr") for c in verb.children)
-        if passive or (no_object and verb.tag_ in ("VBD", "VBN")):
-            return verb
+    """ "300+ Palestinians wounded", "44 people were killed", "killing four people",
+    "several passengers sustained injuries": the verb that happened to them or that
+    they did, so that "people killed" and "people living there" count different things."""
+    while anchor.dep_ == "conj" and anchor.head != anchor:
+        anchor = anchor.head  # "one passenger and one crew member were rescued": both were
+    if anchor.dep_ in ("nsubj", "nsubjpass", "dobj") and anchor.head.pos_ == "VERB":
+        return anchor.head
     if anchor.dep_ == "nummod" and anchor.head.pos_ == "VERB" and anchor.head.tag_ in ("VBD", "VBN"):
         return anchor.head  # "at least 44 killed"
     for child in anchor.children:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from service.lexicon import PLACE_ROLES
+from service.models import PlaceFact
+
 # Names a newswire uses for a country that GeoNames spells otherwise.
 _COUNTRY_ALIASES = {
     "us": "US", "u.s.": "US", "usa": "US", "united states": "US", "america": "US",
@@ -42,15 +45,6 @@ def compatible(a: Place, b: Place) -> bool:
     return a.country == b.country
 
 
-def timezone_of(names) -> str | None:
-    """The time zone of the first city among ``names`` (a country may span several)."""
-    for name in names:
-        place = resolve(name)
-        if place is not None and place.timezone:
-            return place.timezone
-    return None
-
-
 def _key(name: str) -> str:
     key = name.strip().lower()
     return key[4:] if key.startswith("the ") else key
@@ -79,3 +73,41 @@ def _countries() -> dict[str, Place]:
         name = next((p.name for p in countries.values() if p.country == code), alias)
         countries[_key(alias)] = Place(name, "country", code)
     return countries
+
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def place_facts(span) -> list[PlaceFact]:
+    """The places a parsed span names, resolved, each with its role in what happened."""
+    found = []
+    for ent in span.ents:
+        if ent.label_ not in PLACE_LABELS or all(t.like_num or t.is_punct for t in ent):
+            continue
+        place = resolve(ent.text)
+        found.append(PlaceFact(text=ent.text, name=place.name if place else "", kind=place.kind if place else "",
+                               country=place.country if place else "", role=_role(ent)))
+    return found
+
+
+def _role(ent) -> str:
+    """"at", "from" or "to", by the preposition that governs the place; "" for none.
+
+    A place inside a longer phrase ("the Gaza health ministry") names, it locates nothing.
+    """
+    head = ent.root
+    while head.dep_ in ("compound", "appos", "conj", "pobj") and head.head != head:
+        if head.dep_ == "pobj":
+            return PLACE_ROLES.get(head.head.lower_, "")
+        head = head.head
+    return ""
+
+
+def same_place(a: PlaceFact, b: PlaceFact) -> bool | None:
+    """Could two place facts name where one thing happened? None when the gazetteer
+    knows neither well enough to say (two unknown names may be a suburb and its city)."""
+    if a.kind and b.kind:
+        return compatible(Place(a.name, a.kind, a.country), Place(b.name, b.kind, b.country))
+    if _key(a.text) == _key(b.text):
+        return True
+    return None
