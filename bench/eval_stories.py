@@ -14,6 +14,10 @@
 3. **Margin**: the same grid on the newsdev + seeds documents, each placed from what
    the store kept for it (its claims and vectors), shows how far the defaults are from
    where the result changes.
+4. **Candidates within a story**: of newsdev's labelled agree and contradict pairs
+   (non-borderline) whose quotes stored claims cover (``eval_news.covering``), how many
+   the relate stage judged during that ingest, i.e. how many ``find_candidates``
+   paired; with the story search as configured and without it (``story_match_top_k=0``).
 
 Scores: pairwise precision / recall / F1 over document pairs (same story vs same gold
 event), purity (share of each story's documents from its main event) and inverse
@@ -43,7 +47,10 @@ from service.api import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.models import Document  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
-from service.store import SQLiteStore  # noqa: E402
+from service.store import RelationFilter, SQLiteStore  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from eval_news import covering, load, locate  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 SEED_DATES = {"000": None, "001": "2024-10-22", "002": "2024-01-10"}
@@ -157,6 +164,56 @@ def print_scores(title: str, r: dict) -> None:
           f"F1 {r['f1']:.3f}; purity {r['purity']:.3f}, inverse purity {r['inverse_purity']:.3f}")
 
 
+def ingest_news(settings: Settings, articles: list[dict]):
+    """Post every article; the pipeline, the stored document ids and every claim pair
+    the relate stage judged (both orders), which is every candidate."""
+    pipeline = Pipeline(settings, SQLiteStore(settings.db_path))
+    judged: set[tuple[str, str]] = set()
+    relate = pipeline.relater.relate
+
+    def recording(a, b, similarity):
+        judged.update({(a.id, b.id), (b.id, a.id)})
+        return relate(a, b, similarity)
+
+    pipeline.relater.relate = recording
+    client = create_app(pipeline=pipeline).test_client()
+    ids = []
+    for a in articles:
+        response = client.post("/v1/documents", json={k: a[k] for k in ("text", "source", "url", "published_at")})
+        if response.status_code != 201:
+            raise RuntimeError(f"POST /v1/documents answered {response.status_code}: {response.get_data()}")
+        ids.append(response.get_json()["id"])
+    return pipeline, ids, judged
+
+
+def candidate_recall(pipeline: Pipeline, articles: list[dict], ids: list[str], judged, data: str) -> dict:
+    """Per label: labelled pairs, lost in segmentation, candidates."""
+    store = pipeline.store
+    by_url = {a["url"]: i for a, i in zip(articles, ids)}
+    clusters, pairs = load(os.path.join(data, "newsdev"))
+    document_of = {a["id"]: by_url[a["url"]] for c in clusters for a in c["articles"]}
+    claims = {d: [c.to_dict() for c in store.document_claims(d, limit=10_000, cursor=None).items]
+              for d in document_of.values()}
+    texts = {d: store.get_document(d).text for d in document_of.values()}
+    out: dict[str, Counter] = {}
+    for p in pairs:
+        if p["borderline"] or p["label"] == "unrelated":
+            continue
+        da, db = document_of[p["a"]], document_of[p["b"]]
+        ca = covering(claims[da], locate(texts[da], p["a_text"]))
+        cb = covering(claims[db], locate(texts[db], p["b_text"]))
+        row = out.setdefault(p["label"], Counter())
+        row["pairs"] += 1
+        if not (ca and cb):
+            row["segmentation"] += 1
+        elif any((x["id"], y["id"]) in judged for x in ca for y in cb):
+            row["candidates"] += 1
+    out["relations"] = Counter(r.kind for r in store.list_relations(RelationFilter(), limit=1_000_000,
+                                                                     cursor=None).items)
+    out["judged"] = Counter(pairs=len(judged) // 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DATA)
@@ -177,15 +234,11 @@ def main(argv: list[str] | None = None) -> None:
         best = max(tune_results, key=lambda k: (round(tune_results[k]["f1"], 3), -k[0], k[1]))
         print(f"best on ClaimDiff: story_min_shared_names={best[0]} story_min_similarity={best[1]}")
 
-        client = create_app(pipeline=pipeline).test_client()
         articles = news_articles(args.data)
-        ids = []
-        for a in articles:
-            response = client.post("/v1/documents", json={k: a[k] for k in ("text", "source", "url", "published_at")})
-            if response.status_code != 201:
-                raise RuntimeError(f"POST /v1/documents answered {response.status_code}: {response.get_data()}")
-            ids.append(response.get_json()["id"])
+        news_settings = settings.with_(db_path=os.path.join(tmp, "news.db"))
+        pipeline, ids, judged = ingest_news(news_settings, articles)
         gold = [a["gold"] for a in articles]
+        client = create_app(pipeline=pipeline).test_client()
         placed = [client.get(f"/v1/documents/{i}").get_json()["story_id"] for i in ids]
         print()
         print_scores(f"newsdev + seeds through POST /v1/documents ({len(articles)} articles, "
@@ -199,6 +252,24 @@ def main(argv: list[str] | None = None) -> None:
         default = news_results[(settings.story_min_shared_names, settings.story_min_similarity)]
         assert default["f1"] == scores(gold, placed)["f1"], "the in-memory placement should match ingest"
         print_grid("newsdev + seeds (margin)", news_results, settings)
+
+        print("\ncandidates within a story (newsdev, non-borderline agree and contradict pairs):")
+        print("| story_match_top_k | label | pairs | lost in segmentation | candidates | pairs judged | "
+              "relations stored (agreement / contradiction / related) |")
+        print("|---|---|---|---|---|---|---|")
+        for k in (settings.story_match_top_k, 0):
+            if k == settings.story_match_top_k:
+                run = candidate_recall(pipeline, articles, ids, judged, args.data)
+            else:
+                off = settings.with_(db_path=os.path.join(tmp, "news-off.db"), story_match_top_k=0)
+                off_pipeline, off_ids, off_judged = ingest_news(off, articles)
+                run = candidate_recall(off_pipeline, articles, off_ids, off_judged, args.data)
+            stored = run["relations"]
+            for label in ("agree", "contradict"):
+                row = run[label]
+                print(f"| {k} | {label} | {row['pairs']} | {row['segmentation']} | {row['candidates']} | "
+                      f"{run['judged']['pairs']} | {stored['agreement']} / {stored['contradiction']} / "
+                      f"{stored['related']} |")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
     crossfact check TEXT [--db PATH]
     crossfact compare A B
     crossfact search QUERY [--limit N] [--db PATH]
+    crossfact reanalyze [--batch N] [--restart] [--db PATH]
     crossfact stories [STORY_ID] [--source S] [--since D] [--until D] [--min-documents N] [--limit N] [--db PATH]
 """
 
@@ -72,7 +73,7 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
-    serve_app(app, host=host, port=port, threads=threads, max_body_bytes=settings.max_body_bytes)
+    serve_app(app, settings, host=host, port=port, threads=threads)
 
 
 def _is_loopback(host: str) -> bool:
@@ -154,9 +155,7 @@ def ingest(paths: tuple[str, ...], source: str | None, db_path: str | None):
 
 
 def _count(result, totals: dict) -> None:
-    from service.pipeline import EmptyArticle
-
-    if isinstance(result, EmptyArticle):
+    if isinstance(result, Exception):  # an empty article, or one that failed alone (logged)
         totals["skipped"] += 1
     elif result.duplicate:
         totals["duplicates"] += 1
@@ -231,6 +230,29 @@ def stories(story_id, source, since, until, min_documents, limit, db_path):
         counts = s.relations
         click.echo(f"{s.id}\t{s.first_seen or '-'}..{s.last_seen or '-'}\t{s.documents_count} documents\t"
                    f"{counts['agreement']} agree, {counts['contradiction']} contradict\t{s.title}")
+
+
+@main.command()
+@click.option("--batch", default=16, show_default=True, type=click.IntRange(1),
+              help="Documents read and re-extracted at a time.")
+@click.option("--restart", is_flag=True, help="Begin a new run even if an interrupted one could resume.")
+@db_option
+def reanalyze(batch: int, restart: bool, db_path: str | None):
+    """Re-extract facts, re-place stories and re-relate the stored corpus (after a rule
+    or threshold change). Resumable: run it again after an interruption. Reviews of
+    relations that survive are kept."""
+    from tqdm import tqdm
+
+    from service.reanalysis import Reanalysis
+
+    reanalysis = Reanalysis(_pipeline(_settings(db_path)), batch_size=batch)
+    progress = reanalysis.start(restart=restart)
+    if progress.resumed:
+        click.echo(f"resuming: {progress.finished} of {progress.total} documents were done", err=True)
+    with tqdm(total=progress.total, initial=progress.finished, desc="reanalyzing", unit="doc",
+              file=sys.stderr) as bar:
+        reanalysis.run(on_document=lambda document: bar.update())
+    click.echo(json.dumps({"documents": progress.total}))
 
 
 def _article_files(paths):

@@ -73,6 +73,11 @@ class Settings:
     max_batch_documents: int = 50
     max_check_chars: int = 20_000
 
+    # the HTTP server: what one client may hold (see docs/operations.md, "Hostile clients")
+    max_connections: int = 1000  # open connections at once; beyond it new ones wait in the listen backlog
+    idle_timeout_s: int = 30  # a connection that sends and receives nothing this long is closed
+    request_timeout_s: int = 60  # from a request's first byte to its last, headers and body; a slower one gets 408
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
         """Read ``CROSSFACT_<NAME>`` for each field; explicit overrides win."""

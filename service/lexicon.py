@@ -163,7 +163,8 @@ def same_word(a: str, b: str) -> bool:
 
 # Qualities that tell two things apart without one account denying the other: "a big
 # wave" and "a small wave" are not one fact, nor need they be a contradiction.
-CONTRASTS = (("big", "small"), ("large", "small"), ("long", "short"), ("high", "low"), ("heavy", "light"))
+CONTRASTS = (("big", "small"), ("large", "small"), ("long", "short"), ("high", "low"), ("heavy", "light"),
+             ("survivor", "victim"), ("survivor", "body"), ("injured", "dead"), ("wounded", "dead"))
 
 # Every word that takes part in an opposition: kept among a claim's lemmas even where
 # spaCy calls it a stop word ("empty", "full", "down").

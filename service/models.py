@@ -373,5 +373,6 @@ class Relation(_Plain):
     note: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    reviewed_kind: str | None = None  # the kind a person confirmed or rejected (a re-analysis may change kind)
     claim_a: Claim | None = None
     claim_b: Claim | None = None

@@ -10,6 +10,7 @@ share. The HTTP API and the CLI both call it; neither knows the stages.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import uuid
@@ -32,6 +33,8 @@ from service.text.checkworthiness import score_checkworthiness
 from service.text.facts import extract_claims
 from service.text.nlp import load_nlp, nlp_loaded
 from service.text.segment import segment, segment_many
+
+log = logging.getLogger("crossfact.pipeline")
 
 
 @dataclass
@@ -79,6 +82,15 @@ def content_hash(cleaned_text: str) -> str:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
+    """A new relation from ``claim`` (of the later document) to ``other``."""
+    return Relation(
+        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=other.id, kind=verdict.kind,
+        confidence=verdict.confidence, similarity=similarity, explanation=verdict.explanation,
+        conflicts=verdict.conflicts, evidence=verdict.evidence,
+    )
 
 
 class Pipeline:
@@ -145,6 +157,8 @@ class Pipeline:
             extract_claims([Segment(text=c, start=0, end=len(c), analysis=doc[:])], self.nlp, published_at)[0]
             for c, doc in zip(cleaned, self.nlp.pipe(cleaned))
         ]
+        for claim in claims:
+            claim.published_at = published_at
         return list(zip(claims, self._embed(claims)))
 
     # -- stages with the corpus ------------------------------------------------------
@@ -152,30 +166,45 @@ class Pipeline:
     def ingest(self, article: Article) -> IngestResult:
         """Ingest one article; raises EmptyArticle when nothing is left of it."""
         (result,) = self.ingest_many([article])
-        if isinstance(result, EmptyArticle):
+        if isinstance(result, Exception):
             raise result
         return result
 
-    def ingest_many(self, articles: list[Article]) -> list[IngestResult | EmptyArticle]:
-        """Ingest articles in order, one result (or EmptyArticle) each.
+    def ingest_many(self, articles: list[Article]) -> list[IngestResult | Exception]:
+        """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
+        or the exception that failed that article alone (logged here).
 
         The claims of all of them are embedded in one batch, which the encoder runs
         much faster than many small ones; each document still commits on its own, so
         one failure loses nothing else, and later articles relate to earlier ones.
         """
-        results: list[IngestResult | EmptyArticle | None] = [None] * len(articles)
+        results: list[IngestResult | Exception | None] = [None] * len(articles)
         fresh: list[tuple[int, Document, CleanedText]] = []
         for i, article in enumerate(articles):
-            prepared = self._prepare(article)
-            if isinstance(prepared, (IngestResult, EmptyArticle)):
+            try:
+                prepared = self._prepare(article)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("ingesting article %d of %d failed", i + 1, len(articles))
+                prepared = exc
+            if isinstance(prepared, (IngestResult, Exception)):
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
-        claims = self._extract([(document, cleaned) for _, document, cleaned in fresh])
-        vectors = self._embed([c for found in claims for c in found])
+        extracted = self._extract([(document, cleaned) for _, document, cleaned in fresh])
+        ready = []
+        for (i, document, _), found in zip(fresh, extracted):
+            if isinstance(found, Exception):
+                results[i] = found
+            else:
+                ready.append((i, document, found))
+        vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
-        for (i, document, _), found in zip(fresh, claims):
-            results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+        for i, document, found in ready:
+            try:
+                results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+            except Exception as exc:
+                log.exception("storing article %d of %d failed", i + 1, len(articles))
+                results[i] = exc
             offset += len(found)
         return results  # type: ignore[return-value]
 
@@ -196,25 +225,45 @@ class Pipeline:
         )
         return document, cleaned
 
-    def _extract(self, fresh: list[tuple[Document, CleanedText]]) -> list[list[Claim]]:
-        """Segment and extract facts: each document's claims. Every text is parsed in
-        one spaCy batch; facts are still read per document (names normalise within one)."""
-        segmented = segment_many([cleaned for _, cleaned in fresh], self.nlp)
-        found = []
+    def _extract(self, fresh: list[tuple[Document, CleanedText]]) -> list[list[Claim] | Exception]:
+        """Segment and extract facts: each document's claims, or the exception that failed
+        that document alone. Every text is parsed in one spaCy batch (one by one if the
+        batch fails); facts are still read per document (names normalise within one)."""
+        try:
+            segmented = segment_many([cleaned for _, cleaned in fresh], self.nlp)
+        except Exception:
+            log.exception("parsing %d articles in one batch failed; parsing them one by one", len(fresh))
+            segmented = [self._segment_alone(cleaned) for _, cleaned in fresh]
+        found: list[list[Claim] | Exception] = []
         for (document, _), segments in zip(fresh, segmented):
-            claims = extract_claims(segments, self.nlp, document.published_at)
+            if isinstance(segments, Exception):
+                found.append(segments)
+                continue
+            try:
+                claims = extract_claims(segments, self.nlp, document.published_at)
+            except Exception as exc:  # one article's failure is its own, never its batch's
+                log.exception("extracting the claims of %s failed", document.id)
+                found.append(exc)
+                continue
             for claim in claims:
                 claim.id, claim.document_id = new_id("clm"), document.id
                 claim.source, claim.published_at = document.source, document.published_at
             found.append(claims)
         return found
 
+    def _segment_alone(self, cleaned: CleanedText):
+        try:
+            return segment(cleaned, self.nlp)
+        except Exception as exc:
+            log.exception("segmenting an article failed")
+            return exc
+
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
         """Place in a story, match, relate and store one document, one at a time per process."""
         with self._commit_lock:
             self.index.refresh(self.store)
             member = self.place_in_story(document, claims, vectors)
-            relations = self._relate(claims, vectors, self._story_pool(member.story_id))
+            relations = self.relations(claims, vectors, self.story_pool(member.story_id))
             try:
                 stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
@@ -235,30 +284,22 @@ class Pipeline:
             claim.story_id = member.story_id
         return member
 
-    def _story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
+    def story_pool(self, story_id: str) -> tuple[list[Claim], np.ndarray]:
         """The stored claims of a story (its newest, up to a bound) and their vectors."""
         pool = self.store.story_claims(story_id, self.settings.story_match_max_claims)
         vectors = self.store.get_vectors([c.id for c in pool])
         pool = [c for c in pool if c.id in vectors]
         return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
 
-    def _relate(self, claims: list[Claim], vectors: np.ndarray, story_pool=None) -> list[Relation]:
+    def relations(self, claims: list[Claim], vectors: np.ndarray, story_pool=None, neighbours=None) -> list[Relation]:
         """The relations worth storing: every verdict on the top-k candidates, and the
         decisive ones (agreement, contradiction) of the wider search within the story."""
-        relations = []
-        for claim, match in zip(claims, self.match(claims, vectors, story_pool=story_pool)):
-            for m in match:
-                if m.widened and m.verdict.kind == "related":
-                    continue
-                relations.append(
-                    Relation(
-                        id=new_id("rel"), claim_a_id=claim.id, claim_b_id=m.claim.id, kind=m.verdict.kind,
-                        confidence=m.verdict.confidence, similarity=m.similarity,
-                        explanation=m.verdict.explanation, conflicts=m.verdict.conflicts,
-                        evidence=m.verdict.evidence,
-                    )
-                )
-        return relations
+        return [
+            relation(claim, m.claim, m.verdict, m.similarity)
+            for claim, match in zip(claims, self.match(claims, vectors, neighbours, story_pool))
+            for m in match
+            if not (m.widened and m.verdict.kind == "related")
+        ]
 
     def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.

@@ -82,7 +82,10 @@ def window(day: str | None, settings) -> tuple[str, str] | None:
         return None
     d = date.fromisoformat(day)
     width = timedelta(days=settings.story_window_days)
-    return (d - width).isoformat(), (d + width).isoformat()
+    # Clamped to the calendar: a publication in year 1 or 9999 has no days beyond it.
+    start = d - width if d - date.min >= width else date.min
+    end = d + width if date.max - d >= width else date.max
+    return start.isoformat(), end.isoformat()
 
 
 def place(member: StoryMember, stories: list[StoryState], settings) -> Placement:

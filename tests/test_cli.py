@@ -75,3 +75,17 @@ def test_stories_lists_and_shows_one(runner, tmp_path, encoder, nlp):
     assert shown.exit_code == 0 and len(json.loads(shown.stdout)["documents"]) == 2
     missing = runner.invoke(cli.main, ["stories", "sty_nope", "--db", db])
     assert missing.exit_code != 0 and "no story" in missing.output
+
+
+def test_reanalyze_replays_the_corpus(runner, tmp_path, encoder, nlp):
+    article = tmp_path / "a.json"
+    article.write_text(json.dumps([
+        {"text": "Nine people were killed in Hualien County.", "source": "wire", "published_at": "2024-04-03"},
+        {"text": "Nine people died in Hualien County, officials said.", "source": "daily",
+         "published_at": "2024-04-03"},
+    ]))
+    db = str(tmp_path / "cli.db")
+    assert runner.invoke(cli.main, ["ingest", str(article), "--db", db]).exit_code == 0
+    result = runner.invoke(cli.main, ["reanalyze", "--db", db, "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"documents": 2}

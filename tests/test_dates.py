@@ -90,3 +90,12 @@ def test_may_name_a_time(text):
 @pytest.mark.parametrize("text", ["Blinken Presses Netanyahu on Avoiding Civilian Casualties", "Securing Regional Support"])
 def test_headings_without_time_words_are_not_parsed(text):
     assert not may_name_a_time(text)
+
+
+@pytest.mark.parametrize("published", [date.min, date.max])
+def test_dates_at_the_edge_of_the_calendar_are_placed_or_left_unanchored(published):
+    """A publication in year 1 or 9999: ranges that would fall off the calendar are not placed (no error)."""
+    for phrase in ("yesterday", "tomorrow", "next year", "last month", "Monday", "three weeks ago", "Oct. 1", "2006"):
+        anchored = anchor_date(phrase, published)
+        assert anchored is None or date.min <= date.fromisoformat(anchored.start) <= date.max
+    assert anchor_date("July 27, 2024", published).start == "2024-07-27"

@@ -191,14 +191,15 @@ def test_a_version_1_database_migrates_at_start(tmp_path):
     conn.execute("INSERT INTO claims (id, document_id, position, text, span_start, span_end, kind, checkworthiness, "
                  "facts, vector) VALUES ('clm_old', 'doc_old', 0, 't', 0, 1, 'event', 0.5, '{}', x'0000803f')")
     conn.execute("INSERT INTO relations (id, claim_a, claim_b, document_a, document_b, kind, confidence, similarity, "
-                 "explanation, created_at) VALUES ('rel_old', 'clm_old', 'clm_old', 'doc_old', 'doc_old', "
-                 "'related', 0.5, 0.5, 'x', 'now')")
+                 "explanation, status, created_at) VALUES ('rel_old', 'clm_old', 'clm_old', 'doc_old', 'doc_old', "
+                 "'related', 0.5, 0.5, 'x', 'confirmed', 'now')")
     conn.commit()
     conn.close()
     store = SQLiteStore(path)
-    assert store.stored_schema_version() == SCHEMA_VERSION
+    assert store.stored_schema_version() == SCHEMA_VERSION == 3
     assert store.get_document("doc_old").story_id is None
-    assert store.get_relation("rel_old").evidence == {}
+    old = store.get_relation("rel_old")
+    assert old.evidence == {} and (old.status, old.reviewed_kind) == ("confirmed", "related")
     assert store.list_stories(limit=10).items == []
     assert SQLiteStore(path).stored_schema_version() == SCHEMA_VERSION  # a second start changes nothing
 
@@ -294,3 +295,24 @@ def test_within_a_story_only_decisive_widened_candidates_are_stored(pipeline):
     # ...and what was not stored was a widened "related" verdict.
     assert stored <= judged
     assert all(kind == "related" for a, b, kind in recorded if (a, b) not in stored)
+
+
+def test_two_writers_at_once_keep_stories_whole(settings, encoder, nlp):
+    """Two pipelines (as two processes: no shared lock) ingest one story's articles at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.models import Article
+    from service.pipeline import Pipeline
+
+    writers = [Pipeline(settings, SQLiteStore(settings.db_path), encoder=encoder) for _ in range(2)]
+    texts = [QUAKE_A, QUAKE_B, VOTE, QUAKE_A.replace("Nine", "Ten"), QUAKE_B.replace("nine", "ten"),
+             VOTE.replace("204", "205")]
+
+    def write(i):
+        return writers[i % 2].ingest(Article(text=texts[i], source=f"s{i}", published_at="2024-04-03"))
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(write, range(len(texts))))
+    stored = check_consistent(settings.db_path)
+    assert stored["documents"] == len(texts) and 2 <= stored["stories"] <= len(texts)
+    assert all(r.document.story_id for r in results)

@@ -7,6 +7,7 @@ from flask import Flask
 from service.api import analysis, claims, documents, meta, stories
 from service.api.auth import register_auth
 from service.api.errors import register_error_handlers
+from service.api.io import StrictJSONProvider
 from service.api.requestlog import register_request_log
 from service.config import Settings
 from service.pipeline import Pipeline
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         pipeline = Pipeline(settings, open_store(settings))
     app = Flask("crossfact")
     app.config["MAX_CONTENT_LENGTH"] = pipeline.settings.max_body_bytes
-    app.json.sort_keys = False
+    app.json = StrictJSONProvider(app)
     app.extensions["crossfact.pipeline"] = pipeline
     for module in (documents, claims, stories, analysis, meta):
         app.register_blueprint(module.bp, url_prefix="/v1")

@@ -54,7 +54,11 @@ def compare():
 
 
 @bp.get("/search")
-@documented("Claims ranked by meaning and wording", query=SearchQuery, responses={200: SearchOut}, tag="analysis")
+@documented("Claims ranked by meaning and wording", query=SearchQuery, responses={200: SearchOut}, tag="analysis",
+            links={
+                "claims_get_claim": {"claim_id": "$response.body#/data/0/claim/id"},
+                "documents_get_document": {"document_id": "$response.body#/data/0/document/id"},
+            })
 def search():
     q = read_query(SearchQuery)
     hits = pipeline().search(q.q, q.limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from werkzeug.routing import BaseConverter
 
 from service.api.errors import ApiError
 from service.api.io import (
@@ -18,8 +19,24 @@ from service.pipeline import EmptyArticle
 bp = Blueprint("documents", __name__)
 
 
+class DocumentIdConverter(BaseConverter):
+    """A document id in a path: any segment but "batch", which names ``POST
+    /documents/batch``; without this, ``/documents/<document_id>`` matches it too and
+    OPTIONS /v1/documents/batch offers GET and DELETE."""
+
+    regex = r"(?!batch$)[^/]+"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("document_id", DocumentIdConverter))
+
+
 @bp.post("/documents")
-@documented("Ingest one article", body=DocumentIn, responses={201: IngestOut, 200: IngestOut}, tag="documents")
+@documented("Ingest one article", body=DocumentIn, responses={201: IngestOut, 200: IngestOut}, tag="documents",
+            links={
+                "documents_get_document": {"document_id": "$response.body#/id"},
+                "documents_document_claims": {"document_id": "$response.body#/id"},
+                "documents_delete_document": {"document_id": "$response.body#/id"},
+            })
 def create_document():
     (outcome,) = _ingest([read_json(DocumentIn)], [""])
     if isinstance(outcome, ApiError):
@@ -29,7 +46,8 @@ def create_document():
 
 @bp.post("/documents/batch")
 @documented("Ingest several articles; one result per item, in order", body=BatchIn, responses={200: BatchOut},
-            tag="documents")
+            tag="documents",
+            links={"documents_get_document": {"document_id": "$response.body#/data/0/result/id"}})
 def create_documents():
     batch = read_json(BatchIn)
     limit = settings().max_batch_documents
@@ -55,7 +73,11 @@ def _batch_item(outcome) -> dict:
 
 
 @bp.get("/documents")
-@documented("List documents, newest first", query=DocumentsQuery, responses={200: DocumentPage}, tag="documents")
+@documented("List documents, newest first", query=DocumentsQuery, responses={200: DocumentPage}, tag="documents",
+            links={
+                "documents_get_document": {"document_id": "$response.body#/data/0/id"},
+                "documents_list_documents": {"cursor": "$response.body#/next_cursor"},
+            })
 def list_documents():
     q = read_query(DocumentsQuery)
     page = pipeline().store.list_documents(source=q.source, since=q.since, until=q.until, story=q.story,
@@ -63,13 +85,18 @@ def list_documents():
     return jsonify(page_json(page, lambda d: document_json(d, with_text=False)))
 
 
-@bp.get("/documents/<document_id>")
-@documented("A document, with its cleaned text", responses={200: DocumentOut}, tag="documents")
+@bp.get("/documents/<document_id:document_id>")
+@documented("A document, with its cleaned text", responses={200: DocumentOut}, tag="documents",
+            links={
+                "documents_document_claims": {"document_id": "$response.body#/id"},
+                "documents_delete_document": {"document_id": "$response.body#/id"},
+                "stories_get_story": {"story_id": "$response.body#/story_id"},
+            })
 def get_document(document_id: str):
     return jsonify(document_json(found(pipeline().store.get_document(document_id), "document", document_id)))
 
 
-@bp.delete("/documents/<document_id>")
+@bp.delete("/documents/<document_id:document_id>")
 @documented("Delete a document, its claims and their relations", responses={204: None}, tag="documents")
 def delete_document(document_id: str):
     if not pipeline().store.delete_document(document_id):
@@ -77,8 +104,12 @@ def delete_document(document_id: str):
     return "", 204
 
 
-@bp.get("/documents/<document_id>/claims")
-@documented("A document's claims, in reading order", query=PageQuery, responses={200: ClaimPage}, tag="documents")
+@bp.get("/documents/<document_id:document_id>/claims")
+@documented("A document's claims, in reading order", query=PageQuery, responses={200: ClaimPage}, tag="documents",
+            links={
+                "claims_get_claim": {"claim_id": "$response.body#/data/0/id"},
+                "claims_claim_relations": {"claim_id": "$response.body#/data/0/id"},
+            })
 def document_claims(document_id: str):
     q = read_query(PageQuery)
     store = pipeline().store
@@ -107,6 +138,9 @@ def _ingest(items: list, prefixes: list[str]) -> list:
         if isinstance(result, EmptyArticle):
             field = prefixes[i] + ("text" if items[i].text is not None else "html")
             result = ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
+        elif isinstance(result, Exception):  # logged by the pipeline; the other items stand
+            result = ApiError(500, "Internal Server Error",
+                              "the server failed to ingest this document; it has been logged")
         outcomes[i] = result
     return outcomes
 

@@ -8,9 +8,12 @@ functions below, which decide what a client sees.
 from __future__ import annotations
 
 import json
+import logging
+import math
 from typing import TypeVar
 
 from flask import current_app, request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
 
 from service.api.errors import ApiError, validation_error
@@ -18,6 +21,38 @@ from service.models import Claim, Document, Relation, Story, Verdict
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+
+
+log = logging.getLogger("crossfact.api")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Every response is strict JSON (RFC 8259), which has no NaN or Infinity.
+
+    Python writes a non-finite float as a bare ``NaN``, which strict parsers refuse;
+    input never carries one (``raw_json``), so one here is a computed value gone
+    wrong: it goes out as null, and is logged.
+    """
+
+    sort_keys = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        kwargs.setdefault("allow_nan", False)
+        try:
+            return super().dumps(obj, **kwargs)
+        except ValueError:
+            log.warning("a non-finite number in a response was written as null")
+            return super().dumps(_finite(obj), **kwargs)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def pipeline():
@@ -32,12 +67,30 @@ def read_json(model: type[M]) -> M:
     return validate(model, raw_json())
 
 
+class NonFiniteNumber(ValueError):
+    """NaN, Infinity, or a number too large for a double: Python reads them, JSON has none."""
+
+
+def _refuse_constant(name: str):
+    raise NonFiniteNumber(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(text)
+    return value
+
+
 def raw_json():
     if not request.is_json:
         raise ApiError(415, "Unsupported Media Type", "send the body as application/json")
     data = request.get_data(cache=True)
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
+    except NonFiniteNumber as exc:
+        message = f"{exc} is not a JSON number: numbers must be finite"
+        raise ApiError(422, "Invalid request", message, [{"field": "body", "message": message}]) from None
     except UnicodeDecodeError:
         raise ApiError(400, "Bad Request", "the body is not valid UTF-8") from None
     except RecursionError:
@@ -108,6 +161,8 @@ def relation_json(rel: Relation) -> dict:
         "id": rel.id, "kind": rel.kind, "confidence": round(float(rel.confidence), 4),
         "similarity": round(float(rel.similarity), 4), "conflicts": [c.to_dict() for c in rel.conflicts],
         "explanation": rel.explanation, "evidence": rel.evidence or {}, "status": rel.status, "note": rel.note,
+        "reviewed_kind": rel.reviewed_kind,
+        "review_outdated": rel.status != "suggested" and rel.reviewed_kind not in (None, rel.kind),
         "claim_a": claim_json(rel.claim_a), "claim_b": claim_json(rel.claim_b),
         "created_at": rel.created_at, "updated_at": rel.updated_at,
     }

@@ -30,16 +30,19 @@ ERROR_STATUSES = {
 
 def documented(summary: str, *, responses: dict[int, type[BaseModel] | None], body: type[BaseModel] | None = None,
                query: type[BaseModel] | None = None, tag: str = "", public: bool = False,
-               scope: str | None = None):
+               scope: str | None = None, links: dict[str, dict[str, str]] | None = None):
     """Attach OpenAPI documentation to a view.
 
     ``public`` views need no API key. ``scope`` is the key scope the view needs
     ("read" or "write"); left out, GET needs read and other methods need write.
+    ``links`` names, per operationId, where its parameters come from in this view's
+    answers (OpenAPI link expressions such as ``$response.body#/id``): clients and
+    fuzzers follow them from one resource to the next.
     """
 
     def attach(view):
         view.openapi = {"summary": summary, "responses": responses, "body": body, "query": query, "tag": tag,
-                        "public": public, "scope": scope}
+                        "public": public, "scope": scope, "links": links or {}}
         return view
 
     return attach
@@ -57,6 +60,13 @@ def build_spec(app: Flask) -> dict:
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, doc, schemas)
+    _document_limits(schemas, app.extensions["crossfact.pipeline"].settings)
+    operations = {op["operationId"] for ops in paths.values() for op in ops.values()}
+    for ops in paths.values():
+        for op in ops.values():
+            for response in op["responses"].values():
+                unknown = set(response.get("links", {})) - operations
+                assert not unknown, f"{op['operationId']} links to unknown operations {unknown}"
     return {
         "openapi": "3.0.3",
         "info": {"title": "crossfact", "version": __version__,
@@ -70,10 +80,26 @@ def build_spec(app: Flask) -> dict:
     }
 
 
+def _document_limits(schemas: dict, settings) -> None:
+    """The limits a deployment sets (``Settings``), which the views check, said in the schemas too."""
+    limits = {
+        ("DocumentIn", "text"): {"maxLength": settings.max_text_chars},
+        ("BatchIn", "documents"): {"maxItems": settings.max_batch_documents},
+        ("CheckIn", "text"): {"maxLength": settings.max_check_chars},
+        ("CompareIn", "a"): {"maxLength": settings.max_check_chars},
+        ("CompareIn", "b"): {"maxLength": settings.max_check_chars},
+    }
+    for (model, field), limit in limits.items():
+        if model in schemas:
+            schemas[model]["properties"][field].update(limit)
+
+
 def _operation(rule, method: str, doc: dict, schemas: dict) -> dict:
     op: dict = {"summary": doc["summary"], "operationId": rule.endpoint.replace(".", "_"),
                 "tags": [doc["tag"]] if doc["tag"] else []}
-    params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}} for arg in rule.arguments]
+    params = [{"name": arg, "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": f"^(?:{rule._converters[arg].regex})$"}}
+              for arg in sorted(rule.arguments)]
     if doc["query"] is not None:
         params += _query_parameters(doc["query"], schemas)
     if params:
@@ -85,6 +111,9 @@ def _operation(rule, method: str, doc: dict, schemas: dict) -> dict:
     for status, model in doc["responses"].items():
         content = {"application/json": {"schema": _ref(model, schemas)}} if model is not None else None
         responses[str(status)] = {"description": _describe(status), **({"content": content} if content else {})}
+        if content and 200 <= status < 300 and doc["links"]:
+            responses[str(status)]["links"] = {target: {"operationId": target, "parameters": parameters}
+                                               for target, parameters in doc["links"].items()}
     problem = {"application/problem+json": {"schema": _ref(Problem, schemas)}}
     for status, text in ERROR_STATUSES.items():
         responses.setdefault(status, {"description": text, "content": problem})

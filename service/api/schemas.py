@@ -7,12 +7,14 @@ code cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from service.models import CONFLICT_TYPES, RELATION_KINDS, REVIEW_STATUSES
+from service.store import CURSOR_PATTERN
 
 RelationKind = Literal["agreement", "contradiction", "related"]
 ReviewStatus = Literal["suggested", "confirmed", "rejected"]
@@ -20,44 +22,90 @@ assert set(RelationKind.__args__) == set(RELATION_KINDS)  # type: ignore[attr-de
 assert set(ReviewStatus.__args__) == set(REVIEW_STATUSES)  # type: ignore[attr-defined]
 
 
+# What each kind of input string may hold, as JSON Schema patterns (Python ``re.search``
+# semantics, which are also how requests are checked): the OpenAPI document says
+# exactly what the service takes, so generated clients and fuzzers agree with it.
+NO_NUL = r"^[^\x00]*$"  # SQLite and most clients cannot keep a NUL character
+HAS_WORD = r"^(?=[\s\S]*[^\W_])[^\x00]*$"  # and at least one letter or digit, in any script
+_YEAR = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_DATE = (rf"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+         rf"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)")
+_TIME = (r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
+         r"(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?")
+ISO_8601 = rf"^{_DATE}(?:{_TIME})?$"  # a calendar date, or one with a time and an optional offset
+ISO_HELP = ("ISO 8601 date (2024-07-27) or date and time (2024-07-27T10:00, 2024-07-27T10:00:00.5+02:00, "
+            "2024-07-27 10:00:00Z, 2024-07-27T10:00-0500), years 0001 to 9999; fractions beyond microseconds "
+            "are dropped")
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer a query parameter can be compared with in the store
+
+PATTERN_ERRORS = {
+    NO_NUL: "must not contain NUL characters",
+    HAS_WORD: "must hold at least one letter or digit, and no NUL characters",
+    CURSOR_PATTERN: "is not a cursor this service handed out (a next_cursor value)",
+    ISO_8601: "must be an ISO 8601 date or datetime, e.g. 2024-07-27 or 2024-07-27T10:00:00Z",
+}
+
+
 def iso_timestamp(value: str | None) -> str | None:
-    """Accept an ISO 8601 date or datetime; return it in canonical ISO form."""
+    """An ``ISO_8601`` string in canonical ISO form."""
     if value is None:
         return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        raise ValueError("must be an ISO 8601 date or datetime, e.g. 2024-07-27 or 2024-07-27T10:00:00Z") from None
+    text = value.strip()  # the pattern's ``$`` admits one trailing newline
+    if len(text) == 10:
+        return date.fromisoformat(text).isoformat()
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+
+
+def _text(pattern: str = NO_NUL, **field) -> Any:
+    """A string field that must match ``pattern``, which its schema documents."""
+    return Field(json_schema_extra={"pattern": pattern}, **field)
+
+
+def _timestamp(meaning: str = "", **field) -> Any:
+    return _text(ISO_8601, description=f"{meaning}: {ISO_HELP}" if meaning else ISO_HELP, **field)
 
 
 class _Input(BaseModel):
-    """Strict enough to reject what the store cannot keep (lone surrogates, NUL bytes)."""
+    """Strict enough to reject what the store cannot keep (lone surrogates, NUL
+    characters, non-finite numbers); each string field is checked against the pattern
+    its schema documents, so the schema and the checks cannot disagree."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _storable_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValueError("must not contain NUL characters")
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("must be valid Unicode text") from None
+    def _documented_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        if "\x00" in value:
+            raise ValueError(PATTERN_ERRORS[NO_NUL])
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text") from None
+        extra = cls.model_fields[info.field_name].json_schema_extra
+        pattern = extra.get("pattern") if isinstance(extra, dict) else None
+        if pattern is not None and not re.search(pattern, value):
+            raise ValueError(PATTERN_ERRORS[pattern])
         return value
 
 
 class DocumentIn(_Input):
-    text: str | None = Field(None, description="The article as plain text (may carry stray markup).")
-    html: str | None = Field(None, description="The article as HTML.")
-    url: str | None = Field(None, max_length=2048)
-    title: str | None = Field(None, max_length=1000)
-    source: str | None = Field(None, max_length=200, description="Outlet or feed the article came from.")
-    published_at: str | None = Field(None, description="ISO 8601 date or datetime; relative dates anchor to it.")
+    """An article: exactly one of text and html."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["text"], "properties": {"text": {"type": "string"}}},
+        {"required": ["html"], "properties": {"html": {"type": "string"}}},
+    ]})
+
+    text: str | None = _text(HAS_WORD, default=None,
+                             description="The article as plain text (may carry stray markup).")
+    html: str | None = _text(HAS_WORD, default=None, description="The article as HTML.")
+    url: str | None = _text(default=None, max_length=2048)
+    title: str | None = _text(default=None, max_length=1000)
+    source: str | None = _text(default=None, max_length=200, description="Outlet or feed the article came from.")
+    published_at: str | None = _timestamp("relative dates in the article anchor to it", default=None)
     metadata: dict[str, Any] | None = None
 
     check_published_at = field_validator("published_at")(lambda cls, v: iso_timestamp(v))
@@ -66,32 +114,32 @@ class DocumentIn(_Input):
     def _one_body(self):
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of 'text' or 'html'")
-        if not (self.text or self.html or "").strip():
-            raise ValueError("the article is empty")
         return self
 
 
 class BatchIn(_Input):
-    documents: list[dict[str, Any]] = Field(..., min_length=1, description="Articles, each as for POST /v1/documents.")
+    documents: list[dict[str, Any]] = Field(
+        ..., min_length=1,
+        description="Articles, each as for POST /v1/documents; an invalid one fails alone, in its own result.")
 
 
 class ReviewIn(_Input):
     status: ReviewStatus
-    note: str | None = Field(None, max_length=10_000)
+    note: str | None = _text(default=None, max_length=10_000)
 
 
 class CheckIn(_Input):
-    text: str = Field(..., min_length=1)
-    published_at: str | None = None
+    text: str = _text(min_length=1)
+    published_at: str | None = _timestamp(default=None)
 
     check_published_at = field_validator("published_at")(lambda cls, v: iso_timestamp(v))
 
 
 class CompareIn(_Input):
-    a: str = Field(..., min_length=1)
-    b: str = Field(..., min_length=1)
-    a_published_at: str | None = None
-    b_published_at: str | None = None
+    a: str = _text(HAS_WORD)
+    b: str = _text(HAS_WORD)
+    a_published_at: str | None = _timestamp(default=None)
+    b_published_at: str | None = _timestamp(default=None)
 
     check_published_at = field_validator("a_published_at", "b_published_at")(lambda cls, v: iso_timestamp(v))
 
@@ -101,23 +149,24 @@ class CompareIn(_Input):
 
 class PageQuery(_Input):
     limit: int = Field(50, ge=1, le=500)
-    cursor: str | None = Field(None, max_length=200, description="next_cursor of the previous page.")
+    cursor: str | None = _text(CURSOR_PATTERN, default=None, description="next_cursor of the previous page.")
 
 
 class DocumentsQuery(PageQuery):
-    source: str | None = None
-    since: str | None = Field(None, description="published on or after (ISO 8601)")
-    until: str | None = Field(None, description="published on or before (ISO 8601)")
-    story: str | None = Field(None, description="only the documents of this story")
+    source: str | None = _text(default=None)
+    since: str | None = _timestamp("published on or after", default=None)
+    until: str | None = _timestamp("published on or before", default=None)
+    story: str | None = _text(default=None, description="only the documents of this story")
 
     check_range = field_validator("since", "until")(lambda cls, v: iso_timestamp(v))
 
 
 class StoriesQuery(PageQuery):
-    source: str | None = Field(None, description="stories with a document of this source")
-    since: str | None = Field(None, description="stories seen on or after this day (ISO 8601)")
-    until: str | None = Field(None, description="stories seen on or before this day (ISO 8601)")
-    min_documents: int | None = Field(None, ge=1, description="stories of at least this many documents")
+    source: str | None = _text(default=None, description="stories with a document of this source")
+    since: str | None = _timestamp("stories seen on or after this day", default=None)
+    until: str | None = _timestamp("stories seen on or before this day", default=None)
+    min_documents: int | None = Field(None, ge=1, le=SQLITE_MAX_INT,
+                                      description="stories of at least this many documents")
 
     check_range = field_validator("since", "until")(lambda cls, v: iso_timestamp(v))
 
@@ -130,15 +179,15 @@ class StoryQuery(_Input):
 class RelationsQuery(PageQuery):
     kind: RelationKind | None = None
     conflict: Literal[CONFLICT_TYPES] | None = None  # type: ignore[valid-type]
-    document: str | None = None
-    story: str | None = Field(None, description="relations between two documents of this story")
-    source: str | None = None
+    document: str | None = _text(default=None)
+    story: str | None = _text(default=None, description="relations between two documents of this story")
+    source: str | None = _text(default=None)
     status: ReviewStatus | None = None
     min_confidence: float | None = Field(None, ge=0, le=1)
 
 
 class SearchQuery(_Input):
-    q: str = Field(..., min_length=1, max_length=2000)
+    q: str = _text(min_length=1, max_length=2000)
     limit: int = Field(10, ge=1, le=500)
 
 
@@ -201,6 +250,8 @@ class RelationOut(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict, description=EVIDENCE)
     status: ReviewStatus
     note: str | None
+    reviewed_kind: RelationKind | None = Field(None, description="the kind the person confirmed or rejected")
+    review_outdated: bool = Field(False, description="a re-analysis has changed the kind since the review")
     claim_a: ClaimOut
     claim_b: ClaimOut
     created_at: str | None

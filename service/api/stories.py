@@ -12,7 +12,11 @@ bp = Blueprint("stories", __name__)
 
 
 @bp.get("/stories")
-@documented("Stories, newest first, filtered", query=StoriesQuery, responses={200: StoryPage}, tag="stories")
+@documented("Stories, newest first, filtered", query=StoriesQuery, responses={200: StoryPage}, tag="stories",
+            links={
+                "stories_get_story": {"story_id": "$response.body#/data/0/id"},
+                "stories_list_stories": {"cursor": "$response.body#/next_cursor"},
+            })
 def list_stories():
     q = read_query(StoriesQuery)
     page = pipeline().store.list_stories(source=q.source, since=q.since, until=q.until,
@@ -22,7 +26,11 @@ def list_stories():
 
 @bp.get("/stories/<story_id>")
 @documented("A story with its documents, a timeline of its dated claims, its agreements and contradictions",
-            query=StoryQuery, responses={200: StoryDetailOut}, tag="stories")
+            query=StoryQuery, responses={200: StoryDetailOut}, tag="stories",
+            links={
+                "documents_get_document": {"document_id": "$response.body#/documents/0/id"},
+                "claims_get_claim": {"claim_id": "$response.body#/timeline/0/id"},
+            })
 def get_story(story_id: str):
     q = read_query(StoryQuery)
     return jsonify(found(story_detail_json(pipeline().store, story_id, q.limit), "story", story_id))

@@ -142,13 +142,17 @@ def totals_agree(a: Claim, b: Claim) -> bool:
 def _may_be_one(x: QuantityInterval, y: QuantityInterval) -> bool:
     """Equal figures pair when they count the same thing, when one does not say what it
     counts, or when the figure is distinctive enough that the wording differs only."""
-    if same_counted(x.counts, y.counts) or not x.counts or not y.counts:
+    if not x.counts or not y.counts:
+        return True
+    value = _nominal(x)
+    distinctive = value is not None and abs(value) >= DISTINCTIVE
+    if counts_alike(x.counts, y.counts) or (distinctive and same_counted(x.counts, y.counts)):
         return True
     ux, uy = _unit(x.counts), _unit(y.counts)
     if ux or uy:
         return False  # "6 hours" and "6 people" are not one figure
-    value = _nominal(x)
-    return value is not None and abs(value) >= DISTINCTIVE
+    # "two survivors" and "two victims" are not one figure; "104 survivors" and "104 people" are
+    return distinctive
 
 
 def _about(x: QuantityInterval, y: QuantityInterval) -> str:

@@ -55,8 +55,9 @@ def classify(
     found, apart = find_conflicts(a, b, event, figures, thresholds, checks)
     support = supporting_facts(a, b, event, figures)
     if event.same and found and _two_incidents(event, found):
-        event.difference = f"different places and values, with no story to say they are one incident ({found[0].a} vs {found[0].b})"
-    if event.same and found and not event.difference and _firmly_one_event(event, thresholds):
+        place = next(c for c in found if c.type == "place")
+        event.difference = f"different places and values, with no story to say they are one incident ({place.a} vs {place.b})"
+    if event.same and found and not event.difference and _firmly_one_event(a, b, event, thresholds):
         verdict = Verdict("contradiction", _contradiction_confidence(event, found, support),
                           explain.contradiction(found), found)
     elif event.same and not event.difference and not apart and _agrees(a, b, event, support, thresholds, checks):
@@ -64,7 +65,7 @@ def classify(
                           explain.agreement(event.actors, support, _sums(a, b)))
     else:
         difference = event.difference or apart
-        notes = found if difference else [c for c in found if c.type == "outcome"]
+        notes = [c for c in found if c.type != "place"] if difference else [c for c in found if c.type == "outcome"]
         verdict = Verdict("related", _related_confidence(event, found), explain.related(difference, notes, event.shared))
     verdict.evidence = _evidence(a, b, event, figures, support, checks, thresholds)
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
@@ -85,12 +86,16 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePa
         figures = [f for f in figures if not (f.judgement == "conflict" and f.measure_only)]
     found, apart = _figure_conflicts(a, b, figures, checks)
     one_act = event.story == "same" and slots.same_predicate(a, b)
-    if event.overlap >= thresholds.strong_overlap or one_act:
+    if event.overlap >= thresholds.strong_overlap or one_act or slots.same_subject(a, b):
         found += slots.actor_conflicts(a, b) + slots.place_conflicts(a, b)
         checks.append({"check": "place and actor", "ran": True})
     else:
         checks.append({"check": "place and actor", "ran": False,
                        "why": f"overlap {event.overlap:.2f} < {thresholds.strong_overlap}: names may play other roles"})
+        elsewhere = slots.place_conflicts(a, b)
+        if elsewhere and event.story != "same" and not event.difference:
+            # Where the wording differs, a happening in another place is another happening.
+            event.difference = f"different places ({elsewhere[0].a} vs {elsewhere[0].b}), so not clearly one incident"
     same_figure = any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
     if event.difference is None and not same_figure:
         found += slots.date_conflicts(a, b)
@@ -251,12 +256,13 @@ def _figures_disagree(a: Claim, b: Claim) -> bool:
                for y in b.facts.quantities if id(y) not in same_b)
 
 
-def _firmly_one_event(event: EventMatch, t: Thresholds) -> bool:
+def _firmly_one_event(a: Claim, b: Claim, event: EventMatch, t: Thresholds) -> bool:
     """A contradiction says one of two sources is wrong: it needs more than the topic in
-    common, namely close wording, close meaning, one act between the same actors, or
-    one story."""
+    common, namely close wording, close meaning, one act between the same actors, one
+    definite subject ("the summit"), or one story."""
     in_story = event.story == "same" and event.similarity >= t.story_similarity
-    return event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act or in_story
+    return (event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act
+            or in_story or slots.same_subject(a, b))
 
 
 def _two_incidents(event: EventMatch, found: list[Conflict]) -> bool:

@@ -26,6 +26,7 @@ def negation_conflicts(a: Claim, b: Claim, shared: list[str]) -> list[Conflict]:
 
 
 def _polar_phrase(claim: Claim, shared: list[str]) -> str:
+    """The words that deny ("dismissed reports that it struck") or what is affirmed."""
     if claim.facts.polarity == "negated":
         return negated_phrase(claim.text, claim.facts.negation_cues)
     return snippet(claim.text, shared[:3])

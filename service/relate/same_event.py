@@ -84,6 +84,9 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
         match.reasons.append(f"similarity {similarity:.2f} >= {thresholds.same_similarity}")
     if match.same_act:
         match.reasons.append(f"the same act between the same actors ({', '.join(match.actors[:3])})")
+    if slots.same_subject(a, b) and similarity >= thresholds.aligned_similarity:
+        match.reasons.append(f"the same subject ({a.facts.subject}) at similarity {similarity:.2f} "
+                             f">= {thresholds.aligned_similarity}")
     same_figures = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same"]
     if same_figures and similarity >= thresholds.aligned_similarity:
         match.reasons.append(f"the same figure on both sides ({same_figures[0]}) at similarity "

@@ -233,3 +233,14 @@ def same_predicate(a: Claim, b: Claim) -> bool:
     """The same act, named by a verb of its own (not "is", "has", "set")."""
     pa, pb = (a.facts.predicate or "").lower(), (b.facts.predicate or "").lower()
     return bool(pa and pb) and pa not in LIGHT_VERBS and same_word(pa, pb)
+
+
+def same_subject(a: Claim, b: Claim) -> bool:
+    """Both claims are about one definite thing: "the summit will take place in Geneva"
+    and "the summit will be held in Vienna" speak of the same summit."""
+    # A passive claim without its doer is about what it names ("the summit will be held").
+    sa, sb = ((c.facts.subject or c.facts.object or "").lower() for c in (a, b))
+    if not (sa.startswith("the ") and sb.startswith("the ")):
+        return False
+    ha, hb = _head(sa), _head(sb)
+    return bool(ha) and ha not in PRONOUNS and same_word(ha, hb)

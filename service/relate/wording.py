@@ -57,7 +57,7 @@ def negated_phrase(text: str, cues: list[str]) -> str:
     for i, token in enumerate(tokens):
         word = token.group().lower()
         if word.endswith(("n't", "n’t")) or any(word == c or _matches(word, c) for c in cues):
-            stop = tokens[min(i + 3, len(tokens) - 1)]
+            stop = tokens[min(i + 4, len(tokens) - 1)]
             return text[token.start() : stop.end()]
     return _cut(text, tokens)
 

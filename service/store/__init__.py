@@ -1,6 +1,8 @@
 """Storage edge: the Store interface and its SQLite implementation."""
 
-from service.store.base import BadCursor, DuplicateDocument, Page, RelationFilter, Store, VectorBatch
+from service.store.base import (
+    CURSOR_PATTERN, BadCursor, DuplicateDocument, Page, RelationFilter, Store, VectorBatch,
+)
 from service.store.sqlite import SQLiteStore
 
 
@@ -8,4 +10,5 @@ def open_store(settings) -> Store:
     return SQLiteStore(settings.db_path)
 
 
-__all__ = ["BadCursor", "DuplicateDocument", "Page", "RelationFilter", "SQLiteStore", "Store", "VectorBatch", "open_store"]
+__all__ = ["CURSOR_PATTERN", "BadCursor", "DuplicateDocument", "Page", "RelationFilter", "SQLiteStore", "Store",
+           "VectorBatch", "open_store"]

@@ -9,7 +9,6 @@ same article fail cleanly, and it is answered with the document that won.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -24,7 +23,9 @@ import sqlite_utils
 
 from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
 from service.story import joined, left
-from service.store.base import ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.base import (
+    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState,
+)
 from service.store.lexical import LexicalIndex, Marks, Source
 
 SCHEMA_VERSION = 3
@@ -133,6 +134,17 @@ _MIGRATIONS = {
         "CREATE INDEX stories_seen ON stories(last_seen)",
         "CREATE INDEX stories_updated ON stories(updated_at)",
         "ALTER TABLE relations ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}'",
+        # The kind a person confirmed or rejected: a re-analysis may change the kind, and
+        # the review then says it was given to another verdict.
+        "ALTER TABLE relations ADD COLUMN reviewed_kind TEXT",
+        "UPDATE relations SET reviewed_kind = kind WHERE status != 'suggested'",
+    ],
+    # Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index beside
+    # the file (service/store/lexical.py) replaced it.
+    3: [
+        "DROP TRIGGER IF EXISTS claims_fts_insert",
+        "DROP TRIGGER IF EXISTS claims_fts_delete",
+        "DROP TABLE IF EXISTS claims_fts",
     ],
     # Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index
     # beside the file (service/store/lexical.py) replaced it.
@@ -299,20 +311,7 @@ class SQLiteStore:
                         for i, c in enumerate(claims)
                     ],
                 )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO relations (id, claim_a, claim_b, document_a, document_b, kind, "
-                    "confidence, similarity, conflicts, conflict_types, explanation, evidence, status, created_at) "
-                    "SELECT ?,?,?,?, document_id, ?,?,?,?,?,?,?, 'suggested', ? FROM claims WHERE id = ?",
-                    [
-                        (
-                            r.id, r.claim_a_id, r.claim_b_id, document.id, r.kind, float(r.confidence),
-                            float(r.similarity), json.dumps([c.to_dict() for c in r.conflicts]),
-                            ",".join(sorted({c.type for c in r.conflicts})), r.explanation,
-                            json.dumps(r.evidence or {}), created, r.claim_b_id,
-                        )
-                        for r in relations
-                    ],
-                )
+                _insert_relations(conn, document.id, relations, created)
                 if member is not None:
                     self._join_story(conn, document.id, member, created)
         except sqlite3.IntegrityError:
@@ -490,6 +489,89 @@ class SQLiteStore:
             by_id[story_id].relations[kind] = n
         return stories
 
+    # -- re-analysis: the corpus replayed in storage order (service/reanalysis.py) ----------
+
+    def reanalysis_state(self) -> dict | None:
+        """The unfinished re-analysis, if any: ``until`` (the last document seq it covers),
+        ``done`` (the seq it has reached), ``total`` and ``finished`` (documents)."""
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'reanalysis'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def begin_reanalysis(self) -> dict:
+        """Start a re-analysis of every document stored now: stories are rebuilt from
+        nothing as documents are replayed, so they all leave their stories here."""
+        with self._write() as conn:
+            until, total = conn.execute("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM documents").fetchone()
+            state = {"until": until, "done": 0, "total": total, "finished": 0, "started_at": now_iso()}
+            conn.execute("UPDATE documents SET story_id = NULL, story_vector = NULL, story_names = '[]', "
+                         "story_date = NULL, story_headline = NULL")
+            conn.execute("DELETE FROM stories")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('reanalysis', ?)", (json.dumps(state),))
+        return state
+
+    def end_reanalysis(self) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM meta WHERE key = 'reanalysis'")
+
+    def documents_to_reanalyze(self, after: int, until: int, limit: int) -> list[tuple[int, Document]]:
+        """Documents with ``after < seq <= until``, in storage order, with their seq."""
+        rows = self.db.conn.execute(
+            f"SELECT seq, {_DOCUMENT_COLUMNS} FROM documents WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            (after, until, limit),
+        ).fetchall()
+        return [(r[0], self._document(r[1:])) for r in rows]
+
+    def vectors_through(self, document_seq: int, after: int, limit: int) -> VectorBatch:
+        """Vectors of the claims of documents up to ``document_seq``, claim seq after
+        ``after``, oldest first: what a replay that reached that document has seen."""
+        rows = self.db.conn.execute(
+            "SELECT c.seq, c.id, c.document_id, c.vector FROM claims c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.seq <= ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
+            (document_seq, after, limit),
+        ).fetchall()
+        if not rows:
+            return VectorBatch([], [], np.zeros((0, 0), dtype=np.float32), after)
+        vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
+        return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
+
+    def save_reanalysis(self, seq: int, document: Document, claims: list[Claim], member: StoryMember | None,
+                        relations: list[Relation]) -> None:
+        """One replayed document, in one transaction with the watermark: its claims' new
+        facts, its story, and its relations to earlier documents. A pair judged again
+        keeps its relation's id, review status, note and reviewed kind; a pair no longer
+        judged goes unless a person reviewed it."""
+        now = now_iso()
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE claims SET kind = ?, checkworthiness = ?, facts = ?, event_date = ? WHERE id = ?",
+                [(c.kind, float(c.checkworthiness), json.dumps(c.facts.to_dict()), c.event_date, c.id)
+                 for c in claims],
+            )
+            if member is not None:
+                self._join_story(conn, document.id, member, now)
+            existing = {(a, b): id_ for id_, a, b in conn.execute(
+                "SELECT id, claim_a, claim_b FROM relations WHERE document_a = ?", (document.id,))}
+            judged = {(r.claim_a_id, r.claim_b_id) for r in relations}
+            conn.executemany(
+                "UPDATE relations SET kind = ?, confidence = ?, similarity = ?, conflicts = ?, conflict_types = ?, "
+                "explanation = ?, evidence = ?, updated_at = ? WHERE id = ?",
+                [
+                    (r.kind, float(r.confidence), float(r.similarity), json.dumps([c.to_dict() for c in r.conflicts]),
+                     ",".join(sorted({c.type for c in r.conflicts})), r.explanation, json.dumps(r.evidence or {}),
+                     now, existing[(r.claim_a_id, r.claim_b_id)])
+                    for r in relations if (r.claim_a_id, r.claim_b_id) in existing
+                ],
+            )
+            _insert_relations(conn, document.id,
+                              [r for r in relations if (r.claim_a_id, r.claim_b_id) not in existing], now)
+            conn.executemany(
+                "DELETE FROM relations WHERE id = ? AND status = 'suggested'",
+                [(id_,) for pair, id_ in existing.items() if pair not in judged],
+            )
+            state = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'reanalysis'").fetchone()[0])
+            state.update(done=seq, finished=state["finished"] + 1)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'reanalysis'", (json.dumps(state),))
+
     def story_claims(self, story_id: str, limit: int) -> list[Claim]:
         """The claims of a story's documents, newest first, at most ``limit``."""
         rows = self.db.conn.execute(
@@ -569,15 +651,19 @@ class SQLiteStore:
         return page.items[0] if page.items else None
 
     def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None:
+        # A review is of the verdict it was given to: remember its kind (none once back to suggested).
+        reviewed = "CASE WHEN ? = 'suggested' THEN NULL ELSE kind END"
         with self._write() as conn:
             if note is None:
                 changed = conn.execute(
-                    "UPDATE relations SET status = ?, updated_at = ? WHERE id = ?", (status, now_iso(), relation_id)
+                    f"UPDATE relations SET status = ?, reviewed_kind = {reviewed}, updated_at = ? WHERE id = ?",
+                    (status, status, now_iso(), relation_id),
                 ).rowcount
             else:
                 changed = conn.execute(
-                    "UPDATE relations SET status = ?, note = ?, updated_at = ? WHERE id = ?",
-                    (status, note, now_iso(), relation_id),
+                    f"UPDATE relations SET status = ?, reviewed_kind = {reviewed}, note = ?, updated_at = ? "
+                    "WHERE id = ?",
+                    (status, status, note, now_iso(), relation_id),
                 ).rowcount
         return self.get_relation(relation_id) if changed else None
 
@@ -588,7 +674,8 @@ class SQLiteStore:
         claim_cols_b = _CLAIM_COLUMNS.replace("c.", "cb.")
         rows = self.db.conn.execute(
             "SELECT r.seq, r.id, r.claim_a, r.claim_b, r.kind, r.confidence, r.similarity, r.explanation, "
-            f"r.conflicts, r.evidence, r.status, r.note, r.created_at, r.updated_at, {claim_cols_a}, {claim_cols_b} "
+            f"r.conflicts, r.evidence, r.status, r.note, r.created_at, r.updated_at, r.reviewed_kind, "
+            f"{claim_cols_a}, {claim_cols_b} "
             "FROM relations r JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
             f"WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT ?",
             (*params, limit + 1),
@@ -693,12 +780,30 @@ def _claim(row) -> Claim:
 
 def _relation(row) -> Relation:
     (_, id_, a, b, kind, confidence, similarity, explanation, conflicts, evidence, status, note, created,
-     updated) = row[:14]
+     updated, reviewed_kind) = row[:15]
     return Relation(
         id=id_, claim_a_id=a, claim_b_id=b, kind=kind, confidence=confidence, similarity=similarity,
         explanation=explanation, conflicts=[Conflict.from_dict(c) for c in json.loads(conflicts)],
         evidence=json.loads(evidence or "{}"), status=status, note=note, created_at=created, updated_at=updated,
-        claim_a=_claim(row[14 : 14 + _CLAIM_WIDTH]), claim_b=_claim(row[14 + _CLAIM_WIDTH : 14 + 2 * _CLAIM_WIDTH]),
+        reviewed_kind=reviewed_kind,
+        claim_a=_claim(row[15 : 15 + _CLAIM_WIDTH]), claim_b=_claim(row[15 + _CLAIM_WIDTH : 15 + 2 * _CLAIM_WIDTH]),
+    )
+
+
+def _insert_relations(conn, document_id: str, relations: list[Relation], created: str) -> None:
+    """New relations from ``document_id``'s claims (claim_a) to earlier ones (claim_b)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO relations (id, claim_a, claim_b, document_a, document_b, kind, "
+        "confidence, similarity, conflicts, conflict_types, explanation, evidence, status, created_at) "
+        "SELECT ?,?,?,?, document_id, ?,?,?,?,?,?,?, 'suggested', ? FROM claims WHERE id = ?",
+        [
+            (
+                r.id, r.claim_a_id, r.claim_b_id, document_id, r.kind, float(r.confidence), float(r.similarity),
+                json.dumps([c.to_dict() for c in r.conflicts]), ",".join(sorted({c.type for c in r.conflicts})),
+                r.explanation, json.dumps(r.evidence or {}), created, r.claim_b_id,
+            )
+            for r in relations
+        ],
     )
 
 
@@ -722,17 +827,12 @@ def _page(items: list, rows: list, limit: int, key) -> Page:
 
 
 def _encode_cursor(value: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([value]).encode()).decode().rstrip("=")
+    return str(value)
 
 
 def _decode_cursor(cursor: str | None, default: int) -> int:
     if cursor is None:
         return default
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        (value,) = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    except (ValueError, TypeError, UnicodeError):
-        pass
-    raise BadCursor("cursor is not one this service handed out")
+    if not re.search(CURSOR_PATTERN, cursor):
+        raise BadCursor("cursor is not one this service handed out")
+    return int(cursor)

@@ -78,7 +78,7 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
             clock = _clock(ent.text)
             if clock is not None:
                 zone, written = _zone(ent)
-                times.append((written, clock, zone))
+                times.append((_hedged(ent, written), clock, zone))
         else:
             continue
         seen.update(range(ent.start_char, ent.end_char))
@@ -104,6 +104,20 @@ def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None]]:
     return found
 
 
+_HEDGES = frozenset("around about approximately roughly shortly just nearly almost soon".split())
+
+
+def _hedged(ent, written: str) -> str:
+    """The time as written with the hedge before it ("shortly after 9 a.m."), which says
+    how exactly it is meant."""
+    doc = ent.doc
+    for back in (1, 2):
+        at = ent.start - back
+        if at >= 0 and doc[at].lower_ in _HEDGES and not written.lower().startswith(doc[at].lower_):
+            return doc[at : ent.start].text + " " + written
+    return written
+
+
 def _military_time(ent) -> tuple[str, time, tzinfo] | None:
     """"1640 GMT": four digits before a zone are a clock time, not the year 1640."""
     after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
@@ -120,13 +134,20 @@ def _military_time(ent) -> tuple[str, time, tzinfo] | None:
 def anchor_date(text: str, published: date | None, future: bool = False) -> AnchoredDate | None:
     """One date expression as a range, or None when it cannot be placed on a calendar."""
     phrase = _normalise(text)
+    # Near the calendar's ends (a publication in year 1 or 9999) a range may fall off it: not placed, then.
     if published is not None:
-        relative = _relative(phrase, published, future)
+        try:
+            relative = _relative(phrase, published, future)
+        except (OverflowError, ValueError):
+            relative = None
         if relative is not None:
             start, end, granularity = relative
             return AnchoredDate(text=text, start=start.isoformat(), end=end.isoformat(), granularity=granularity)
     if _is_calendar(phrase):
-        return _calendar(text, published)
+        try:
+            return _calendar(text, published)
+        except (OverflowError, ValueError):
+            return None
     return None
 
 

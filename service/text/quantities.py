@@ -36,6 +36,8 @@ _VAGUE = {
     "thousands": (2_000, 9_999), "millions": (2_000_000, 9_999_999),
     "billions": (2_000_000_000, 9_999_999_999),
 }
+_SCALE_ABBREVIATIONS = {"bn": 1_000_000_000, "mn": 1_000_000, "tn": 1_000_000_000_000}
+_ABBREVIATED = re.compile(r"^(\d+(?:\.\d+)?)(bn|mn|tn)$")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$", re.I)
 _NUMERIC = re.compile(r"^\d[\d,]*(\.\d+)?$")
 
@@ -62,6 +64,9 @@ def parse_number(text: str) -> float | None:
         return float(_SCALES[text])
     if _NUMERIC.match(text):
         return float(text)
+    abbreviated = _ABBREVIATED.match(text)
+    if abbreviated:  # "4.2bn", "300mn": a money figure's scale, glued on
+        return float(abbreviated.group(1)) * _SCALE_ABBREVIATIONS[abbreviated.group(2)]
     if text and unicodedata.category(text[-1]) == "No":  # vulgar fractions: ½, ¾
         whole = text[:-1]
         if whole and not whole.isdigit():

@@ -1,0 +1,101 @@
+"""Relations on news sentences, through the real pipeline (parse, facts, embeddings):
+the examples issue 9 names, and the hard negatives that must stay related."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.models import Article
+
+
+def compare(pipeline, a, b, a_published_at=None, b_published_at=None):
+    return pipeline.compare(a, b, a_published_at, b_published_at)[3]
+
+
+@pytest.mark.parametrize("verb", ["dismissed", "rejected", "denied"])
+def test_a_denial_contradicts_the_report_it_denies(pipeline, verb):
+    v = compare(pipeline, f"Israel {verb} reports that it struck the hospital on Tuesday.",
+                "Israel struck the hospital on Tuesday.")
+    assert v.kind == "contradiction"
+    assert [c.type for c in v.conflicts] == ["negation"]
+    assert v.evidence["polarity"] == {"a": "negated", "b": "affirmed"}
+
+
+def test_a_denial_of_something_else_does_not_oppose(pipeline):
+    v = compare(pipeline, "Putin made no reference to claims of responsibility by the Islamic State group.",
+                "The Islamic State group claimed responsibility for the attack.")
+    assert v.kind != "contradiction"
+
+
+def test_the_same_figure_written_two_ways_agrees(pipeline):
+    v = compare(pipeline, "The company reported revenue of $4.2 billion.", "Revenue came in at $4.2bn, the company said.")
+    assert v.kind == "agreement"
+    figure = next(f for f in v.evidence["aligned"] if f["fact"] == "figure")
+    assert (figure["a"], figure["b"], figure["judgement"]) == ("4.2 billion", "4.2bn", "same")
+
+
+def test_one_fact_shared_in_other_words_agrees(pipeline):
+    v = compare(pipeline, "of the 242 aboard, there are 241 confirmed fatalities", "killing 241 of the 242 people on board")
+    assert v.kind == "agreement"
+    assert "241" in v.explanation
+
+
+def test_one_summit_in_two_cities_is_a_place_contradiction(pipeline):
+    v = compare(pipeline, "The summit will take place in Geneva.", "The summit will be held in Vienna.")
+    assert v.kind == "contradiction"
+    assert [(c.type, c.a, c.b) for c in v.conflicts] == [("place", "Geneva", "Vienna")]
+
+
+def test_fires_in_two_towns_are_two_incidents(pipeline):
+    v = compare(pipeline, "Officials said 12 people were killed in the fire in Springfield on Monday.",
+                "Officials said 40 people were killed in the fire in Riverton on Monday.")
+    assert v.kind == "related"
+    assert "different places" in v.explanation and "Springfield vs Riverton" in v.explanation
+
+
+def test_an_evolving_toll_reported_on_different_days_is_related(pipeline):
+    v = compare(pipeline, "The death toll stood at 30.", "The death toll stood at 45.", "2024-01-08", "2024-01-10")
+    assert v.kind == "related"
+    assert "reported at different times" in v.explanation
+
+
+def test_the_same_toll_reported_the_same_day_with_other_figures_contradicts(pipeline):
+    v = compare(pipeline, "The death toll stood at 30.", "The death toll stood at 45.", "2024-01-08", "2024-01-08")
+    assert v.kind == "contradiction"
+    assert [(c.type, c.a, c.b) for c in v.conflicts] == [("number", "30", "45")]
+
+
+def test_a_single_days_toll_and_a_cumulative_one_are_related(pipeline):
+    v = compare(pipeline, "Twelve people were killed in Gaza today.",
+                "The death toll in Gaza since the war began on October 7 has risen to 23,000.", "2024-01-10", "2024-01-10")
+    assert v.kind == "related"
+
+
+def test_survivors_and_victims_are_not_one_count(pipeline):
+    v = compare(pipeline, "Two survivors were pulled from the wreckage.", "Two victims were pulled from the wreckage.")
+    assert v.kind == "related"
+
+
+def test_two_minutes_apart_on_one_clock_is_a_time_contradiction(pipeline):
+    v = compare(pipeline, "The plane crashed at 9:03 a.m. at Muan airport.", "The plane crashed at 9:07 a.m. at Muan airport.")
+    assert v.kind == "contradiction"
+    assert [c.type for c in v.conflicts] == ["time"]
+
+
+def test_shortly_after_the_hour_fits_three_minutes_past(pipeline):
+    v = compare(pipeline, "The plane crashed at 9:03 a.m. at Muan airport.",
+                "The plane crashed shortly after 9 a.m. at Muan airport.")
+    assert v.kind == "agreement"
+
+
+def test_forty_fires_in_forty_towns_make_no_contradiction(pipeline):
+    towns = ["Springfield", "Riverton", "Fresno", "Tulsa", "Omaha", "Boise", "Akron", "Dayton", "Toledo", "Reno",
+             "Tacoma", "Eugene", "Salem", "Provo", "Mesa", "Tempe", "Plano", "Irving", "Laredo", "Waco",
+             "Lubbock", "Amarillo", "Topeka", "Wichita", "Lincoln", "Madison", "Peoria", "Joliet", "Aurora", "Elgin",
+             "Flint", "Lansing", "Canton", "Erie", "Albany", "Utica", "Trenton", "Camden", "Dover", "Macon"]
+    for i, town in enumerate(towns):
+        text = f"Officials said {i + 3} people were killed in the fire in {town} on Monday."
+        pipeline.ingest(Article(text=text, source=f"outlet-{i}", published_at="2024-03-04"))
+    from service.store import RelationFilter
+    page = pipeline.store.list_relations(RelationFilter(kind="contradiction"), limit=100, cursor=None)
+    assert page.items == []
