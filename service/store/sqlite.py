@@ -146,13 +146,6 @@ _MIGRATIONS = {
         "DROP TRIGGER IF EXISTS claims_fts_delete",
         "DROP TABLE IF EXISTS claims_fts",
     ],
-    # Schema 1 also kept the claim texts in an FTS5 table for BM25; the lexical index
-    # beside the file (service/store/lexical.py) replaced it.
-    3: [
-        "DROP TRIGGER IF EXISTS claims_fts_insert",
-        "DROP TRIGGER IF EXISTS claims_fts_delete",
-        "DROP TABLE IF EXISTS claims_fts",
-    ],
 }
 
 _CLAIM_COLUMNS = (
