@@ -11,6 +11,7 @@ spaCy writes them.
 from __future__ import annotations
 
 import calendar
+import os
 
 # Verbs that report what someone says, not what happened: they mark attribution, and are
 # left out of content overlap.
@@ -48,7 +49,7 @@ NOT_CONTENT = REPORTING_VERBS | DENIAL | {"accuse", "according"}
 NEGATING_PHRASAL_VERBS = frozenset({("turn", "down"), ("rule", "out"), ("call", "off"), ("back", "out")})
 
 # Verbs that name no act of their own: "is", "has", "is set to meet" (the act is "meet").
-LIGHT_VERBS = frozenset("be have do make get set go take give seem become".split())
+LIGHT_VERBS = frozenset("be have do make get set go take give seem become need".split())
 
 # Words that stand for a doer without naming one: "no one", "none of them", "it".
 PRONOUNS = frozenset("i you he she it we they one none nobody someone somebody anyone everyone this that these those".split())
@@ -158,13 +159,17 @@ def same_word(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
         return True
+    # Two endings on one stem: "killed" and "killing", "survived" and "survivor".
+    stem = len(os.path.commonprefix((a, b)))
+    if stem >= 4 and stem >= len(short) - 2 and len(long_) - stem <= 3:
+        return True
     return any(a in group and b in group for group in SYNONYMS)
 
 
 # Qualities that tell two things apart without one account denying the other: "a big
 # wave" and "a small wave" are not one fact, nor need they be a contradiction.
 CONTRASTS = (("big", "small"), ("large", "small"), ("long", "short"), ("high", "low"), ("heavy", "light"),
-             ("survivor", "victim"), ("survivor", "body"), ("injured", "dead"), ("wounded", "dead"))
+             ("survivor", "victim"), ("injured", "dead"), ("wounded", "dead"))
 
 # Every word that takes part in an opposition: kept among a claim's lemmas even where
 # spaCy calls it a stop word ("empty", "full", "down").

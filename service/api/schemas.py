@@ -37,6 +37,9 @@ ISO_8601 = rf"^{_DATE}(?:{_TIME})?$"  # a calendar date, or one with a time and 
 ISO_HELP = ("ISO 8601 date (2024-07-27) or date and time (2024-07-27T10:00, 2024-07-27T10:00:00.5+02:00, "
             "2024-07-27 10:00:00Z, 2024-07-27T10:00-0500), years 0001 to 9999; fractions beyond microseconds "
             "are dropped")
+# What the pattern cannot say: the words must be outside markup.
+_LEFT_AFTER_CLEANING = ("Some of its letters or digits must remain once markup and boilerplate are removed "
+                        "(only tags or character references is a 422).")
 SQLITE_MAX_INT = 2**63 - 1  # the largest integer a query parameter can be compared with in the store
 
 PATTERN_ERRORS = {
@@ -99,9 +102,9 @@ class DocumentIn(_Input):
         {"required": ["html"], "properties": {"html": {"type": "string"}}},
     ]})
 
-    text: str | None = _text(HAS_WORD, default=None,
-                             description="The article as plain text (may carry stray markup).")
-    html: str | None = _text(HAS_WORD, default=None, description="The article as HTML.")
+    text: str | None = _text(HAS_WORD, default=None, description=(
+        "The article as plain text (may carry stray markup). " + _LEFT_AFTER_CLEANING))
+    html: str | None = _text(HAS_WORD, default=None, description=f"The article as HTML. {_LEFT_AFTER_CLEANING}")
     url: str | None = _text(default=None, max_length=2048)
     title: str | None = _text(default=None, max_length=1000)
     source: str | None = _text(default=None, max_length=200, description="Outlet or feed the article came from.")
@@ -136,8 +139,8 @@ class CheckIn(_Input):
 
 
 class CompareIn(_Input):
-    a: str = _text(HAS_WORD)
-    b: str = _text(HAS_WORD)
+    a: str = _text(HAS_WORD, description=_LEFT_AFTER_CLEANING)
+    b: str = _text(HAS_WORD, description=_LEFT_AFTER_CLEANING)
     a_published_at: str | None = _timestamp(default=None)
     b_published_at: str | None = _timestamp(default=None)
 

@@ -27,6 +27,7 @@ UNITS = {
     "pound": ("mass", 0.4536), "lb": ("mass", 0.4536),
 }
 APPROXIMATE_SPREAD = 0.1  # "about 50" allows 45..55 when the facts gave a point
+SAME_ROUNDING = 0.03  # an approximate figure says the same as one this close to it
 DISTINCTIVE = 10  # equal figures from here on pair even when they name what they count differently
 _PLAIN_FIGURE = re.compile(r"(\d[\d,]*)(\.\d+)?")
 
@@ -113,7 +114,10 @@ def same_figure(x: QuantityInterval, y: QuantityInterval) -> bool:
     if nx is not None and ny is not None:
         if abs(nx - ny) <= max(_rounding(x), _rounding(y)):
             return True
-        return (x.approximate and _inside(ny, bx)) or (y.approximate and _inside(nx, by))
+        # "about 2,400" is 2,415 as one writer rounds it; "about 60" is not "sixty-four":
+        # that may hold, but it does not say the same figure.
+        close = abs(nx - ny) <= SAME_ROUNDING * max(abs(nx), abs(ny))
+        return close and ((x.approximate and _inside(ny, bx)) or (y.approximate and _inside(nx, by)))
     return x.value is None and y.value is None and (x.low, x.high) == (y.low, y.high) and x.low is not None
 
 
@@ -142,6 +146,8 @@ def totals_agree(a: Claim, b: Claim) -> bool:
 def _may_be_one(x: QuantityInterval, y: QuantityInterval) -> bool:
     """Equal figures pair when they count the same thing, when one does not say what it
     counts, or when the figure is distinctive enough that the wording differs only."""
+    if bool(_unit(x.counts)) != bool(_unit(y.counts)):
+        return False  # "2 metres" and "two" of anything are not one figure
     if not x.counts or not y.counts:
         return True
     value = _nominal(x)

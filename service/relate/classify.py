@@ -148,9 +148,6 @@ def supporting_facts(a: Claim, b: Claim, event: EventMatch, figures: list[Figure
     act = slots.shared_act(a, b)
     if act is not None:
         support.append(act)
-    elif event.same_act:
-        support.append({"fact": "act", "a": a.facts.predicate or "", "b": b.facts.predicate or "",
-                        "actors": event.actors[:3]})
     support += [{"fact": "place", "a": name, "b": name} for name in dict.fromkeys(slots.shared_places(a, b))]
     return support
 
@@ -235,6 +232,8 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
         reasons.append(f"the same act between the same actors at similarity >= {t.agree_act_similarity}")
     if strong and similarity >= t.aligned_similarity:
         reasons.append(f"{len(strong)} aligned fact(s) agree at similarity >= {t.aligned_similarity}")
+    if strong and event.story == "same":
+        reasons.append(f"{len(strong)} aligned fact(s) agree within one story")
     if equivalences(a, b) and similarity >= t.agree_overlap_similarity:
         reasons.append("the same figure written two ways")
     if support and event.overlap >= t.same_overlap and similarity >= t.agree_overlap_similarity:

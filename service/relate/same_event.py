@@ -91,6 +91,13 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
     if same_figures and similarity >= thresholds.aligned_similarity:
         match.reasons.append(f"the same figure on both sides ({same_figures[0]}) at similarity "
                              f"{similarity:.2f} >= {thresholds.aligned_similarity}")
+    telling = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same" and f.distinctive]
+    telling += [f"{p.a.text} = {p.b.text}" for p in slots.align_dates(a, b)
+                if p.judgement == "same" and p.a.granularity == "time"]
+    if match.story == "same" and telling:
+        # Within one incident, a figure no other fact shares by chance ("179", "50 miles")
+        # or the same clock time is the same fact, however differently the rest is told.
+        match.reasons.append(f"one story, and the same telling value on both sides ({telling[0]})")
     if match.story == "same" and (same_act(a, cb) or same_act(b, ca)) and similarity >= thresholds.story_similarity:
         match.reasons.append(f"one story, the same act, similarity {similarity:.2f} >= {thresholds.story_similarity}")
     match.same = bool(match.reasons)
