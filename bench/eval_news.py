@@ -28,7 +28,6 @@ import glob
 import json
 import os
 import sys
-import tempfile
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(__file__))

@@ -21,7 +21,8 @@ Unreviewed pairs that are no longer candidates are dropped.
 Each document commits in one transaction together with the watermark in the store's
 meta table, so a run stopped at any point (killed, crashed) resumes after the last
 document it committed. Documents ingested while a run goes are placed and related by
-ingest as usual and are not part of the run.
+ingest as usual and are not part of the run. Two runs at once do the work twice but
+save each document once (the first to commit wins).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class Reanalysis:
             pool = self.pipeline.story_pool(member.story_id)
             relations = self.pipeline.relations(claims, vectors, pool, neighbours=self._index)
             relations += self._reviewed_again(document, claims, vectors, relations)
+        # False when another run saved this document first: its result stands, and the replay goes on.
         self.store.save_reanalysis(seq, document, claims, member, relations)
         if claims:
             self._add(claims, vectors)

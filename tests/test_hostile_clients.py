@@ -173,5 +173,7 @@ def test_held_connections_do_not_starve_a_normal_client(default_server):
     figures = {path: {"requests": len(t), "median_ms": round(statistics.median(t) * 1000, 1),
                       "max_ms": round(max(t) * 1000, 1)} for path, t in latencies.items()}
     print(f"\n{HELD} connections held ({HELD // 2} idle, {HELD // 2} trickling 1 byte/s) for {HOLD_S} s: {figures}")
+    # Starved, a client would wait for the held connections' timeouts (30 s and more); a
+    # busy shared machine alone stretches a single request to a second or so.
     for path, times in latencies.items():
-        assert max(times) < 1.0, (path, figures[path])
+        assert statistics.median(times) < 0.25 and max(times) < 3.0, (path, figures[path])

@@ -153,3 +153,15 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(pipeline, setting
     assert judged(store) == judged(whole)
     assert story_partition(store) == story_partition(whole)
     check_consistent(settings.db_path)
+
+
+def test_a_document_is_saved_once_when_two_runs_race(store):
+    document = Document(id="doc_1", text="t", content_hash="1" * 64, source="s")
+    store.add_document(document, [Claim(id="clm_1", text="claim", span=(0, 5))], np.ones((1, 4), np.float32) / 2, [])
+    store.begin_reanalysis()
+    claims = [store.get_claim("clm_1")]
+    assert store.save_reanalysis(1, document, claims, None, []) is True
+    assert store.save_reanalysis(1, document, claims, None, []) is False  # the other run was first
+    assert store.reanalysis_state()["finished"] == 1
+    store.end_reanalysis()
+    assert store.save_reanalysis(2, document, claims, None, []) is False

@@ -30,6 +30,7 @@ from service.relate.align import (
     sum_of_parts,
     totals_agree,
 )
+from service.relate.calibration import calibrated
 from service.relate.nli import NLIBackend, NLIScores
 from service.relate.same_event import (
     EventMatch,
@@ -66,8 +67,11 @@ def classify(
     else:
         difference = event.difference or apart
         notes = [c for c in found if c.type != "place"] if difference else [c for c in found if c.type == "outcome"]
-        verdict = Verdict("related", _related_confidence(event, found), explain.related(difference, notes, event.shared))
+        verdict = Verdict("related", _related_confidence(event, support),
+                          explain.related(difference, notes, event.shared))
     verdict.evidence = _evidence(a, b, event, figures, support, checks, thresholds)
+    verdict.evidence["score"] = verdict.confidence
+    verdict.confidence = round(calibrated(verdict.kind, verdict.confidence), 3)
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
 
 
@@ -314,8 +318,12 @@ def _agreement_confidence(event: EventMatch, support: list[dict]) -> float:
     return _clip((event.similarity + event.overlap) / 2 + 0.1 + 0.05 * min(strong, 3))
 
 
-def _related_confidence(event: EventMatch, found: list[Conflict]) -> float:
-    return _clip(event.similarity)
+def _related_confidence(event: EventMatch, support: list[dict]) -> float:
+    """Two claims far apart in meaning are surely not one fact; two near-identical ones
+    called only related are the likeliest to be wrong, and so are two that share an
+    aligned fact or were judged one event without agreeing."""
+    doubt = 0.5 if (event.same or support) else 1.0
+    return _clip((1.0 - event.similarity) * doubt)
 
 
 def _clip(x: float) -> float:

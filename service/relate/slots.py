@@ -17,7 +17,6 @@ from service.lexicon import LIGHT_VERBS, PRONOUNS, same_word
 from service.models import AnchoredDate, Claim, Conflict, PlaceFact
 from service.text.places import same_place
 
-PLACE_LABELS = ("GPE", "LOC", "FAC")
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
 # -- dates and times ---------------------------------------------------------------

@@ -528,13 +528,18 @@ class SQLiteStore:
         return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
 
     def save_reanalysis(self, seq: int, document: Document, claims: list[Claim], member: StoryMember | None,
-                        relations: list[Relation]) -> None:
+                        relations: list[Relation]) -> bool:
         """One replayed document, in one transaction with the watermark: its claims' new
         facts, its story, and its relations to earlier documents. A pair judged again
         keeps its relation's id, review status, note and reviewed kind; a pair no longer
-        judged goes unless a person reviewed it."""
+        judged goes unless a person reviewed it. False, and nothing saved, when the run
+        is over or already past ``seq`` (another process replaying at the same time)."""
         now = now_iso()
         with self._write() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'reanalysis'").fetchone()
+            state = json.loads(row[0]) if row else None
+            if state is None or seq <= state["done"]:
+                return False
             conn.executemany(
                 "UPDATE claims SET kind = ?, checkworthiness = ?, facts = ?, event_date = ? WHERE id = ?",
                 [(c.kind, float(c.checkworthiness), json.dumps(c.facts.to_dict()), c.event_date, c.id)
@@ -561,9 +566,9 @@ class SQLiteStore:
                 "DELETE FROM relations WHERE id = ? AND status = 'suggested'",
                 [(id_,) for pair, id_ in existing.items() if pair not in judged],
             )
-            state = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'reanalysis'").fetchone()[0])
             state.update(done=seq, finished=state["finished"] + 1)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'reanalysis'", (json.dumps(state),))
+        return True
 
     def story_claims(self, story_id: str, limit: int) -> list[Claim]:
         """The claims of a story's documents, newest first, at most ``limit``."""
