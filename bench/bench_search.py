@@ -160,6 +160,8 @@ class Server:
                 status, _ = self.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": query, "limit": 10}))
                 if status == 200:
                     return time.perf_counter() - started
+                if status >= 500:
+                    raise RuntimeError(f"the server answered a search with {status}")
             except (ConnectionError, OSError, http.client.HTTPException):
                 self.connection.close()
             if self.process.poll() is not None:

@@ -100,6 +100,35 @@ def test_approximate_index_round_trips_through_a_folder(tmp_path):
     assert loaded.search(vectors[9][None], 1)[0][0][0] == "v9"
 
 
+def test_approximate_index_finds_ids_before_and_after_they_are_sorted_and_after_a_reload(tmp_path):
+    vectors = unit_vectors(40)
+    index = ApproximateIndex(DIM)
+    index.add([f"v{i}" for i in range(20)], vectors[:20])
+    index.save(str(tmp_path / "snap"), {})
+    loaded, _ = ApproximateIndex.load(str(tmp_path / "snap"))  # ids sorted by hash now
+    loaded.add(["a much longer id than any before, " * 3] + [f"w{i}" for i in range(19)], vectors[20:])
+    loaded.remove(["v3", "w4", "v3"])
+    assert len(loaded) == 38 and "v3" not in loaded and "w4" not in loaded and "v4" in loaded
+    assert loaded.search(vectors[20][None], 1)[0][0][0] == "a much longer id than any before, " * 3
+    assert loaded.search(vectors[7][None], 1)[0][0][0] == "v7"
+    loaded.add(["v3"], vectors[3][None])  # a removed id may come back
+    assert "v3" in loaded and len(loaded) == 39
+
+
+def test_a_snapshot_with_ids_in_text_still_loads(tmp_path):
+    vectors = unit_vectors(10)
+    index = ApproximateIndex(DIM)
+    index.add([f"v{i}" for i in range(10)], vectors)
+    index.remove(["v2"])
+    folder = tmp_path / "snap"
+    index.save(str(folder), {"added": 10})
+    (folder / "ids.npy").unlink()
+    (folder / "ids.txt").write_text("\n".join("" if i == 2 else f"v{i}" for i in range(10)), encoding="utf-8")
+    loaded, _ = ApproximateIndex.load(str(folder))
+    assert len(loaded) == 9 and "v2" not in loaded
+    assert loaded.search(vectors[6][None], 1)[0][0][0] == "v6"
+
+
 def test_a_half_written_folder_does_not_load(tmp_path):
     index = ApproximateIndex(DIM)
     index.add(["a"], unit_vectors(1))

@@ -30,7 +30,8 @@ from service.store.lexical import LexicalIndex, Marks, Source
 
 SCHEMA_VERSION = 3
 
-# The first schema; every database, new or old, then takes the _MIGRATIONS it lacks, in order.
+# The first schema, less what a later migration drops (schema 1's FTS5 table, by 3);
+# every database, new or old, then takes the _MIGRATIONS it lacks, in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
