@@ -25,6 +25,7 @@ from service.relate.align import (
     DISTINCTIVE,
     FigurePair,
     align_figures,
+    overlaps,
     same_counted,
     same_figure,
     sum_of_parts,
@@ -250,12 +251,19 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
 
 
 def _figures_disagree(a: Claim, b: Claim) -> bool:
-    """Figures for the same thing on both sides with no equal pair among them ("all but
-    two passengers" and "all 175 passengers"): whatever else they share, these two do
-    not state one fact."""
-    paired = [(f.a, f.b) for f in align_figures(a, b) if f.judgement == "same"]
+    """Figures for the same thing on both sides that cannot both hold ("all but two
+    passengers" and "all 175 passengers"), or that grow with the story and were
+    published apart ("more than 60 killed" one day, "at least 133" the next): whatever
+    else they share, these two do not state one fact. Compatible figures of one moment
+    ("at least 44", "50") do."""
+    aligned = align_figures(a, b)
+    paired = [(f.a, f.b) for f in aligned if f.judgement == "same"]
     same_a, same_b = {id(x) for x, _ in paired}, {id(y) for _, y in paired}
-    return any(same_counted(x.counts, y.counts) and not same_figure(x, y)
+    if reported_apart(a, b) and any(f.judgement == "compatible" and f.evolving for f in aligned):
+        return True
+    if totals_agree(a, b):
+        return False  # 20 + 30 votes are the 50 cast
+    return any(same_counted(x.counts, y.counts) and not same_figure(x, y) and not overlaps(x, y)
                for x in a.facts.quantities if id(x) not in same_a
                for y in b.facts.quantities if id(y) not in same_b)
 
