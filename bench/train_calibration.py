@@ -54,10 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DATA)
     args = parser.parse_args()
-    if os.path.exists(calibration.PATH):
-        os.remove(calibration.PATH)  # fit on raw scores
-    calibration._steps.cache_clear()
-    rows = load_sick(args.data, "TRAIN", None)
+    rows = load_sick(args.data, "TRAIN", None)  # evidence.score is the raw score, calibrated or not
     answers = CompareClient().compare_all([(a, b) for a, b, _ in rows])
     kinds = {}
     for answer, (_, _, gold) in zip(answers, rows):
