@@ -15,7 +15,6 @@ scikit-learn. newsdev is never used here: it stays for measuring
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import os
 import sys
@@ -31,23 +30,16 @@ from service.relate import calibration  # noqa: E402
 MIN_VERDICTS = 50  # verdicts of a kind and basis below which none is fitted (the raw score stands)
 
 
-PRIOR_WEIGHT = 3  # a step learnt from few verdicts leans this many verdicts' worth towards the overall rate
+# No verdict the service states is given a confidence of 0: the fewest-verdict steps
+# at the bottom of a kind's scores say little.
+FLOOR = 0.05
 
 
 def fit(scores: list[float], right: list[bool]) -> dict:
-    model = IsotonicRegression(y_min=0.0, y_max=0.99, increasing=True, out_of_bounds="clip").fit(scores, right)
+    model = IsotonicRegression(y_min=FLOOR, y_max=0.99, increasing=True, out_of_bounds="clip").fit(scores, right)
     # The step function's knots: a score up to bounds[i] takes values[i]; above the last, the last.
-    bounds = [float(x) for x in model.X_thresholds_[:-1]]
-    overall = sum(right) / len(right)
-    counts = [0] * len(model.y_thresholds_)
-    for score in scores:
-        counts[min(bisect.bisect_right(bounds, score), len(counts) - 1)] += 1
-    # A step of three verdicts that were all wrong says little: shrink it towards the rate
-    # of the whole kind, so that no verdict the service makes is given a confidence of 0.
-    values = [(n * v + PRIOR_WEIGHT * overall) / (n + PRIOR_WEIGHT) for n, v in zip(counts, model.y_thresholds_)]
-    for i in range(1, len(values)):  # shrinking can break the order; keep it non-decreasing
-        values[i] = max(values[i], values[i - 1])
-    return {"bounds": [round(x, 4) for x in bounds], "values": [round(float(v), 3) for v in values]}
+    return {"bounds": [round(float(x), 4) for x in model.X_thresholds_[:-1]],
+            "values": [round(float(y), 3) for y in model.y_thresholds_]}
 
 
 def main() -> None:
