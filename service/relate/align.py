@@ -105,9 +105,14 @@ def counts_alike(cx: str, cy: str) -> bool:
     wx, wy = cx.lower().split(), cy.lower().split()
     if all(any(same_word(u, v) for v in wy) for u in wx) and all(any(same_word(u, v) for u in wx) for v in wy):
         return True
-    # The same specific noun, whatever verb each puts with it ("missiles fired", "missiles launched").
+    # The same specific noun, whatever verb each puts with it ("missiles fired", "missiles
+    # launched") -- unless a verb picks out a part by its fate: "six crew members" on board
+    # and "two crew members survived" count different crews.
     noun = wx[0]
-    return len(wx) > 1 and len(wy) > 1 and same_word(noun, wy[0]) and _lemma(noun) not in GENERIC_COUNTED
+    if not (len(wx) > 1 and len(wy) > 1 and same_word(noun, wy[0]) and _lemma(noun) not in GENERIC_COUNTED):
+        return False
+    fates = [w for w in wx[1:] + wy[1:] if any(same_word(w, f) for f in EVOLVING_COUNTS)]
+    return not fates or all(any(same_word(u, v) for v in wy[1:]) for u in wx[1:])
 
 
 def _lemma(word: str) -> str:
