@@ -43,7 +43,8 @@ def run_schemathesis(url: str, phases: str, max_time: int, folder) -> tuple[dict
         capture_output=True, text=True, timeout=max_time + 300, cwd=folder,  # its cache stays out of the repo
     )
     output = run.stdout + run.stderr
-    assert run.returncode == 0, output[-5000:]
+    findings = output.find("FAILURES")  # the findings come first, the summary last
+    assert run.returncode == 0, output[findings:findings + 6000] if findings >= 0 else output[-6000:]
     return json.loads(report_path.read_text()), output
 
 
