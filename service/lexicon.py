@@ -59,6 +59,9 @@ GENERIC_COUNTED = frozenset("people person individual other man woman child pass
 # Words that stand for a doer without naming one: "no one", "none of them", "it".
 PRONOUNS = frozenset("i you he she it we they one none nobody someone somebody anyone everyone this that these those".split())
 
+# Words that make a clock time approximate: "around 7:40 p.m.", "shortly after 9 a.m.".
+TIME_HEDGES = frozenset("around about approximately roughly some just shortly soon nearly almost".split())
+
 MONTHS = frozenset(
     {m.lower() for m in calendar.month_name[1:]} | {m.lower() for m in calendar.month_abbr[1:]} | {"sept"}
 )

@@ -81,6 +81,11 @@ def align_figures(a: Claim, b: Claim) -> list[FigurePair]:
     return pairs
 
 
+def figures_agree(figures: list[FigurePair]) -> bool:
+    """The same figure on at least one side and no figure in conflict."""
+    return any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
+
+
 def same_counted(cx: str, cy: str) -> bool:
     """Do two figures count the same thing? A shared word (by stem or synonym), or units
     of one dimension ("50 miles" and "80 km")."""

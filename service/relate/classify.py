@@ -25,6 +25,7 @@ from service.relate.align import (
     DISTINCTIVE,
     FigurePair,
     align_figures,
+    figures_agree,
     overlaps,
     same_counted,
     same_figure,
@@ -51,18 +52,18 @@ _VALUE_CONFLICTS = ("number", "count", "date", "time")
 def classify(
     a: Claim, b: Claim, similarity: float, thresholds: Thresholds = DEFAULT_THRESHOLDS, nli: NLIScores | None = None
 ) -> Verdict:
-    figures = align_figures(a, b)
-    event = assess(a, b, similarity, thresholds, figures)
+    figures, dates = align_figures(a, b), slots.align_dates(a, b)
+    event = assess(a, b, similarity, thresholds, figures, dates)
     checks: list[dict] = []
-    found, apart = find_conflicts(a, b, event, figures, thresholds, checks)
-    support = supporting_facts(a, b, event, figures)
+    found, apart = find_conflicts(a, b, event, figures, dates, thresholds, checks)
+    support = supporting_facts(a, b, figures, dates)
     if event.same and found and _two_incidents(event, found):
         place = next(c for c in found if c.type == "place")
         event.difference = f"different places and values, with no story to say they are one incident ({place.a} vs {place.b})"
     if event.same and found and not event.difference and _firmly_one_event(a, b, event, thresholds):
-        verdict = Verdict("contradiction", _contradiction_confidence(event, found, support),
+        verdict = Verdict("contradiction", _contradiction_confidence(event, found),
                           explain.contradiction(found), found)
-    elif event.same and not event.difference and not apart and _agrees(a, b, event, support, thresholds, checks):
+    elif event.same and not event.difference and not apart and _agrees(a, b, event, figures, support, thresholds, checks):
         verdict = Verdict("agreement", _agreement_confidence(event, support),
                           explain.agreement(event.actors, support, _sums(a, b)))
     else:
@@ -77,8 +78,8 @@ def classify(
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
 
 
-def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], thresholds: Thresholds,
-                   checks: list[dict]) -> tuple[list[Conflict], str | None]:
+def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], dates: list[slots.DatePair],
+                   thresholds: Thresholds, checks: list[dict]) -> tuple[list[Conflict], str | None]:
     """Every typed conflict between the two claims' values and meanings, and the reason
     figures that differ do not conflict when they were reported at different times.
 
@@ -102,9 +103,8 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePa
         if elsewhere and event.story != "same" and not event.difference:
             # Where the wording differs, a happening in another place is another happening.
             event.difference = f"different places ({elsewhere[0].a} vs {elsewhere[0].b}), so not clearly one incident"
-    same_figure = any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
-    if event.difference is None and not same_figure:
-        found += slots.date_conflicts(a, b)
+    if event.difference is None and not figures_agree(figures):
+        found += slots.date_conflicts(dates)
         checks.append({"check": "date", "ran": True})
     else:
         checks.append({"check": "date", "ran": False, "why": event.difference or
@@ -144,13 +144,12 @@ def _figure_conflicts(a: Claim, b: Claim, figures: list[FigurePair], checks: lis
     return found, (apart if moved and not found else None)
 
 
-def supporting_facts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair]) -> list[dict]:
+def supporting_facts(a: Claim, b: Claim, figures: list[FigurePair], dates: list[slots.DatePair]) -> list[dict]:
     """The aligned facts on which the two claims agree: the same figure, the same clock
     time, the same act between the same actors, the same place in the same role."""
     support = [{"fact": "figure", "about": f.about, "a": f.a.text, "b": f.b.text, "weak": not f.distinctive}
                for f in figures if f.judgement == "same"]
-    support += [{"fact": "time", "a": p.a.text, "b": p.b.text} for p in slots.align_dates(a, b)
-                if p.judgement == "same" and p.a.granularity == "time"]
+    support += [{"fact": "time", "a": p.a.text, "b": p.b.text} for p in slots.same_times(dates)]
     act = slots.shared_act(a, b)
     if act is not None:
         support.append(act)
@@ -161,20 +160,16 @@ def supporting_facts(a: Claim, b: Claim, event: EventMatch, figures: list[Figure
 def equivalences(a: Claim, b: Claim) -> list[str]:
     """Values the two claims write differently but agree on: "2½ hours = 2.5 hours"."""
     out = []
-    qa, qb = a.facts.quantities, b.facts.quantities
-    for x in qa:
-        for y in qb:
+    for x in a.facts.quantities:
+        for y in b.facts.quantities:
             written_apart = x.text and y.text and x.text.lower() != y.text.lower()
             if written_apart and x.low == y.low and x.high == y.high and (x.counts or abs(x.low or 0) >= DISTINCTIVE):
                 out.append(f"{x.text} = {y.text}")
-    for parts, totals in ((qa, qb), (qb, qa)):
-        summed = sum_of_parts(parts, totals)
-        if summed is not None:
-            out.append(f"{' + '.join(p.text for p in summed[0])} = {summed[1].text}")
-    return out
+    return out + _sums(a, b)
 
 
 def _sums(a: Claim, b: Claim) -> list[str]:
+    """Parts on one side that add up to a total on the other: "229 + 12 = 241"."""
     qa, qb = a.facts.quantities, b.facts.quantities
     return [f"{' + '.join(p.text for p in s[0])} = {s[1].text}"
             for s in (sum_of_parts(qa, qb), sum_of_parts(qb, qa)) if s is not None]
@@ -214,7 +209,8 @@ class Relater:
         return classify(a, b, similarity, self.thresholds, scores)
 
 
-def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thresholds, checks: list[dict]) -> bool:
+def _agrees(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], support: list[dict], t: Thresholds,
+            checks: list[dict]) -> bool:
     similarity = event.similarity
     if a.facts.polarity != b.facts.polarity:
         checks.append({"check": "agreement", "ran": True, "why": "one claim affirms, the other denies"})
@@ -224,10 +220,10 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
         return False
     # A small count ("two men") matches by chance in many stories: it speaks for one fact
     # only beside another aligned fact.
-    strong = [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
+    strong = _strong(support)
     if len(support) >= 2:
         strong += [s for s in support if s.get("weak")]
-    if _figures_disagree(a, b):
+    if _figures_disagree(a, b, figures):
         checks.append({"check": "agreement", "ran": True,
                        "why": "each claim gives its own figure for the same thing, and none is the other's"})
         return False
@@ -250,13 +246,18 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, support: list[dict], t: Thres
     return bool(reasons)
 
 
-def _figures_disagree(a: Claim, b: Claim) -> bool:
+def _strong(support: list[dict]) -> list[dict]:
+    """The aligned facts that speak for one fact on their own: a telling figure, a clock
+    time, one act by one doer."""
+    return [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
+
+
+def _figures_disagree(a: Claim, b: Claim, aligned: list[FigurePair]) -> bool:
     """Figures for the same thing on both sides that cannot both hold ("all but two
     passengers" and "all 175 passengers"), or that grow with the story and were
     published apart ("more than 60 killed" one day, "at least 133" the next): whatever
     else they share, these two do not state one fact. Compatible figures of one moment
     ("at least 44", "50") do."""
-    aligned = align_figures(a, b)
     paired = [(f.a, f.b) for f in aligned if f.judgement == "same"]
     same_a, same_b = {id(x) for x, _ in paired}, {id(y) for _, y in paired}
     if reported_apart(a, b) and any(f.judgement == "compatible" and f.evolving for f in aligned):
@@ -323,11 +324,11 @@ def _basis(verdict: Verdict, support: list[dict]) -> str:
         types = {c.type for c in verdict.conflicts}
         return "values" if types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
     if verdict.kind == "agreement":
-        return "aligned" if any(s["fact"] in ("figure", "time", "act") and not s.get("weak") for s in support) else "wording"
+        return "aligned" if _strong(support) else "wording"
     return "topic"
 
 
-def _contradiction_confidence(event: EventMatch, found: list[Conflict], support: list[dict]) -> float:
+def _contradiction_confidence(event: EventMatch, found: list[Conflict]) -> float:
     typed = len({c.type for c in found if c.type != "attribution"})
     story = 0.1 if event.story == "same" else 0.0
     return _clip(0.35 + 0.25 * event.overlap + 0.25 * event.similarity + 0.05 * typed + story)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from service.lexicon import NEGATORS, NOT_CONTENT, SYNONYMS, same_word
 from service.models import Claim
 from service.relate import slots
-from service.relate.align import FigurePair
+from service.relate.align import FigurePair, figures_agree
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,10 @@ class EventMatch:
     reasons: list[str] = field(default_factory=list)  # why ``same`` is what it is
 
 
-def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figures: list[FigurePair]) -> EventMatch:
-    """Are ``a`` and ``b`` about one event? ``figures`` are their aligned figures: the
+def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figures: list[FigurePair],
+           dates: list[slots.DatePair]) -> EventMatch:
+    """Are ``a`` and ``b`` about one event? ``figures`` and ``dates`` are their aligned
+    figures and dates (``align.align_figures``, ``slots.align_dates``): the
     same figure on both sides outweighs dates or scope words that differ (the dates
     then speak of different moments of one story, "Friday's crash" and "on Saturday
     the toll rose to 288")."""
@@ -73,8 +75,7 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
     close = overlap >= thresholds.inside_overlap or (
         overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
     )
-    agreed = any(f.judgement == "same" for f in figures) and not any(f.judgement == "conflict" for f in figures)
-    match.difference = None if agreed else scope_difference(a, b) or time_difference(a, b, close)
+    match.difference = None if figures_agree(figures) else scope_difference(a, b) or time_difference(a, b, close, dates)
     if match.difference:
         match.reasons.append(match.difference)
         return match
@@ -92,8 +93,7 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
         match.reasons.append(f"the same figure on both sides ({same_figures[0]}) at similarity "
                              f"{similarity:.2f} >= {thresholds.aligned_similarity}")
     telling = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same" and f.distinctive]
-    telling += [f"{p.a.text} = {p.b.text}" for p in slots.align_dates(a, b)
-                if p.judgement == "same" and p.a.granularity == "time"]
+    telling += [f"{p.a.text} = {p.b.text}" for p in slots.same_times(dates)]
     if match.story == "same" and telling:
         # Within one incident, a figure no other fact shares by chance ("179", "50 miles")
         # or the same clock time is the same fact, however differently the rest is told.
@@ -203,10 +203,10 @@ def _figure_noun(a: Claim, b: Claim) -> str:
 # -- times -------------------------------------------------------------------------
 
 
-def time_difference(a: Claim, b: Claim, close: bool) -> str | None:
+def time_difference(a: Claim, b: Claim, close: bool, dates: list[slots.DatePair]) -> str | None:
     """Dated apart: figures reported at different times, or different events — unless
     the claims are otherwise so close that the dates themselves are what conflicts."""
-    apart = slots.dates_disjoint(a, b)
+    apart = slots.dates_disjoint(dates)
     if apart is None:
         return None
     if a.facts.quantities and b.facts.quantities:

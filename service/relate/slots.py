@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from service.lexicon import LIGHT_VERBS, PRONOUNS, same_word
+from service.lexicon import LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
 from service.models import AnchoredDate, Claim, Conflict, PlaceFact
 from service.text.places import same_place
 
@@ -52,10 +52,9 @@ def align_dates(a: Claim, b: Claim) -> list[DatePair]:
     return pairs
 
 
-def date_conflicts(a: Claim, b: Claim) -> list[Conflict]:
+def date_conflicts(pairs: list[DatePair]) -> list[Conflict]:
     """Dates (or times) for the same happening that cannot meet: every comparable pair
     of one kind (days, or clock times) is apart."""
-    pairs = align_dates(a, b)
     for timed in (True, False):
         group = [p for p in pairs if (p.a.granularity == "time") == timed]
         if group and all(p.judgement == "conflict" for p in group):
@@ -64,15 +63,19 @@ def date_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     return []
 
 
-def dates_disjoint(a: Claim, b: Claim) -> tuple[str, str] | None:
+def dates_disjoint(pairs: list[DatePair]) -> tuple[str, str] | None:
     """The two days as written when both claims are dated to days that do not meet."""
-    pairs = [p for p in align_dates(a, b) if p.a.granularity != "time"]
-    if pairs and all(p.judgement == "conflict" for p in pairs):
-        return pairs[0].a.text, pairs[0].b.text
+    days = [p for p in pairs if p.a.granularity != "time"]
+    if days and all(p.judgement == "conflict" for p in days):
+        return days[0].a.text, days[0].b.text
     return None
 
 
-_LOOSE_TIME = re.compile(r"\b(around|about|approximately|roughly|some|just|shortly|soon|nearly|almost)\b", re.I)
+def same_times(pairs: list[DatePair]) -> list[DatePair]:
+    """The clock times both claims give alike ("7:58 a.m." and "just before 8 a.m.")."""
+    return [p for p in pairs if p.judgement == "same" and p.a.granularity == "time"]
+
+
 _CLOSE_MINUTES = 2  # "9:03" and "9:04": one moment, as two clocks tell it
 _LOOSE_MINUTES = 20  # "shortly after 9 a.m." and "9:03"
 
@@ -88,7 +91,7 @@ def _clocks_meet(x: AnchoredDate, y: AnchoredDate) -> bool:
     else:
         mx, my = cx.hour * 60 + cx.minute, cy.hour * 60 + cy.minute
     gap = min(abs(mx - my), 1440 - abs(mx - my))
-    loose = _LOOSE_TIME.search(x.text) or _LOOSE_TIME.search(y.text)
+    loose = any(w in TIME_HEDGES for w in re.findall(r"[a-z]+", f"{x.text} {y.text}".lower()))
     return gap <= (_LOOSE_MINUTES if loose else _CLOSE_MINUTES)
 
 

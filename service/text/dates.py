@@ -19,6 +19,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from service.lexicon import MONTHS as _MONTHS
+from service.lexicon import TIME_HEDGES
 from service.models import AnchoredDate
 from service.text.places import resolve
 from service.text.quantities import words_to_number
@@ -104,16 +105,13 @@ def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None]]:
     return found
 
 
-_HEDGES = frozenset("around about approximately roughly shortly just nearly almost soon".split())
-
-
 def _hedged(ent, written: str) -> str:
     """The time as written with the hedge before it ("shortly after 9 a.m."), which says
     how exactly it is meant."""
     doc = ent.doc
     for back in (1, 2):
         at = ent.start - back
-        if at >= 0 and doc[at].lower_ in _HEDGES and not written.lower().startswith(doc[at].lower_):
+        if at >= 0 and doc[at].lower_ in TIME_HEDGES and not written.lower().startswith(doc[at].lower_):
             return doc[at : ent.start].text + " " + written
     return written
 

@@ -22,11 +22,13 @@ _NEAR = 6  # an outcome word further from the thing than this speaks of somethin
 def outcomes(span, negated: bool) -> list[Outcome]:
     """One outcome per thing the span names that has one and whose fate it states."""
     tokens = [t for t in span if t.is_alpha]
+    topics = [(i, topic) for i, t in enumerate(tokens) if (topic := _topic(t)) is not None]
+    if not topics:
+        return []  # most claims name nothing that has an outcome: spare them the word lists
     marked = [(i, *rank) for i, t in enumerate(tokens) if (rank := _rank(t)) is not None]
     found: dict[str, Outcome] = {}
-    for i, tok in enumerate(tokens):
-        topic = _topic(tok)
-        if topic is None or topic in found or not marked or _another_instance(tok):
+    for i, topic in topics:
+        if topic in found or not marked or _another_instance(tokens[i]):
             continue
         nearest = min(marked, key=lambda m: abs(m[0] - i))
         if abs(nearest[0] - i) > _NEAR:

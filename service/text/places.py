@@ -84,11 +84,11 @@ def place_facts(span) -> list[PlaceFact]:
     for ent in span.ents:
         if all(t.like_num or t.is_punct for t in ent):
             continue
-        place = resolve(ent.text)
-        if ent.label_ not in PLACE_LABELS and (place is None or _role(ent) != "at"):
+        place, role = resolve(ent.text), _role(ent)
+        if ent.label_ not in PLACE_LABELS and (place is None or role != "at"):
             continue  # "in Riverton" tagged a person is still a town the gazetteer knows
         found.append(PlaceFact(text=ent.text, name=place.name if place else "", kind=place.kind if place else "",
-                               country=place.country if place else "", role=_role(ent)))
+                               country=place.country if place else "", role=role))
     return found
 
 
