@@ -28,8 +28,9 @@ from service.config import Settings
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
 INGEST_BATCH = 16  # articles whose claims are embedded in one batch
 
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-                         help="SQLite file (default: $CROSSFACT_DB_PATH or the user data directory).")
+db_option = click.option("--db", "db_path", default=None, metavar="PATH_OR_URL",
+                         help="SQLite file or postgresql:// URL (default: $CROSSFACT_DATABASE_URL, "
+                              "$CROSSFACT_DB_PATH, or a file in the user data directory).")
 
 
 def _settings(db_path: str | None) -> Settings:
@@ -60,6 +61,7 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     from service.api import create_app
     from service.api.requestlog import configure_logging
     from service.api.server import serve as serve_app
+    from service.store import describe_database
 
     settings = _settings(db_path)
     pipeline = _pipeline(settings)
@@ -72,7 +74,8 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     app = create_app(pipeline=pipeline)
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
-    click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
+    click.echo(f"crossfact serving http://{host}:{port}/v1 (database {describe_database(settings.db_path)})",
+               err=True)
     serve_app(app, settings, host=host, port=port, threads=threads)
 
 

