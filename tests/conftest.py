@@ -41,11 +41,11 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
+def postgres():
     """One PostgreSQL server for the session (started on first use, about a second)."""
     from pg_server import PostgresForTests
 
-    server = PostgresForTests(tmp_path_factory.mktemp("postgres"))
+    server = PostgresForTests()
     yield server
     server.stop()
 

