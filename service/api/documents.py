@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from werkzeug.routing import BaseConverter
 
-from service.api.errors import ApiError
+from service.api.errors import ApiError, unavailable
 from service.api.io import (
     claim_json, document_json, found, not_found, page_json, pipeline, read_json, read_query, settings, too_long, validate,
 )
@@ -15,6 +15,7 @@ from service.api.schemas import (
 )
 from service.models import Article
 from service.pipeline import EmptyArticle
+from service.store import StoreUnavailable
 
 bp = Blueprint("documents", __name__)
 
@@ -138,6 +139,8 @@ def _ingest(items: list, prefixes: list[str]) -> list:
         if isinstance(result, EmptyArticle):
             field = prefixes[i] + ("text" if items[i].text is not None else "html")
             result = ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
+        elif isinstance(result, StoreUnavailable):
+            result = unavailable()
         elif isinstance(result, Exception):  # logged by the pipeline; the other items stand
             result = ApiError(500, "Internal Server Error",
                               "the server failed to ingest this document; it has been logged")

@@ -158,6 +158,38 @@ class SearchStore(Protocol):
     def warm_up(self) -> None: ...  # bring what lexical_search reads up to date now, and wait for it
 
 
+# What ``crossfact migrate`` copies, table by table in this order, and the columns of
+# each, named alike in both schemas; a row travels as a dict of plain values: JSON
+# columns as Python objects, ``vector`` as a float32 array, other vectors as float32 bytes.
+PORTABLE_TABLES: dict[str, tuple[str, ...]] = {
+    "api_keys": ("id", "key_hash", "scope", "name", "created_at", "revoked_at"),
+    "stories": ("id", "title", "first_seen", "last_seen", "documents_count", "vector_sum", "names", "created_at",
+                "updated_at"),
+    "documents": ("id", "url", "title", "source", "published_at", "text", "content_hash", "metadata",
+                  "claims_count", "created_at", "story_id", "story_vector", "story_names", "story_date",
+                  "story_headline"),
+    "claims": ("id", "document_id", "position", "source", "published_at", "text", "span_start", "span_end", "kind",
+               "checkworthiness", "facts", "event_date", "context", "vector"),
+    "relations": ("id", "claim_a", "claim_b", "document_a", "document_b", "kind", "confidence", "similarity",
+                  "conflicts", "conflict_types", "explanation", "evidence", "status", "reviewed_kind", "note",
+                  "created_at", "updated_at"),
+}
+JSON_COLUMNS = frozenset({"metadata", "story_names", "facts", "conflicts", "evidence", "names"})
+
+
+class PortableStore(Protocol):
+    """Rows of ``PORTABLE_TABLES`` in and out, for copying a whole store to another."""
+
+    def count_rows(self, table: str) -> int: ...
+    def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
+        """Up to ``limit`` rows after position ``after``, in storage order, and the
+        position of the last (``after`` when there are none)."""
+        ...
+    def import_rows(self, table: str, rows: list[dict]) -> None:
+        """Append rows (as ``export_rows`` gives them) in one transaction, in their order."""
+        ...
+
+
 class VectorLog(Protocol):
     """Vectors added and claims removed after a watermark: what an index kept in another
     process's memory (service.corpus) reads to stay current. SQLite only: its
@@ -168,7 +200,8 @@ class VectorLog(Protocol):
     def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
 
 
-class Store(KeyStore, DocumentStore, StoryStore, ReanalysisStore, RelationStore, SearchStore, Protocol):
+class Store(KeyStore, DocumentStore, StoryStore, ReanalysisStore, RelationStore, SearchStore, PortableStore,
+            Protocol):
     """Everything crossfact keeps. Implemented by ``SQLiteStore`` (one file, the embedded
     default) and ``PostgresStore`` (one database shared by many processes and hosts)."""
 

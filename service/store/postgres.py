@@ -36,7 +36,7 @@ from service.models import (
 )
 from service.story import joined, left
 from service.store.base import (
-    ApiKey, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
+    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
 )
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import terms
@@ -550,6 +550,49 @@ class PostgresStore:
             conn.row_factory = dict_row
         return source_stats(sources, [(a, b, kind, int(n)) for a, b, kind, n in pairs])
 
+    # -- copying a whole store (crossfact migrate) ----------------------------------------
+
+    def count_rows(self, table: str) -> int:
+        _portable(table)
+        with self._connection() as conn:
+            return conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()["n"]
+
+    def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
+        position = "id" if table == "api_keys" else "seq"
+        columns = _portable(table)
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"SELECT {position} AS position_, {', '.join(columns)} FROM {table} WHERE {position} > %s "
+                f"ORDER BY {position} LIMIT %s", (after, limit)).fetchall()
+        last = rows[-1]["position_"] if rows else after
+        for row in rows:
+            del row["position_"]
+            if "vector" in row:
+                row["vector"] = row["vector"].to_numpy()
+        return rows, last
+
+    def import_rows(self, table: str, rows: list[dict]) -> None:
+        """Claims go in by binary COPY through a staging table (their ``words`` are
+        analysed on the way); other tables by a pipelined executemany."""
+        columns = _portable(table)
+        if not rows:
+            return
+        with self._connection() as conn:
+            if table == "claims":
+                _copy_claims(conn, rows)
+                return
+            # Keys keep their ids (the CLI revokes by id); the identity then continues after them.
+            overriding = "OVERRIDING SYSTEM VALUE " if "id" in columns and table == "api_keys" else ""
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) {overriding}"
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    [[Jsonb(row[name]) if name in JSON_COLUMNS else row[name] for name in columns] for row in rows],
+                )
+            if overriding:
+                conn.execute("SELECT setval(pg_get_serial_sequence('api_keys', 'id'), "
+                             "(SELECT MAX(id) FROM api_keys))")
+
     # -- vectors and search --------------------------------------------------------------
 
     def nearest_claims(self, settings) -> PgVectorIndex:
@@ -686,6 +729,43 @@ def _checked(vector: np.ndarray) -> np.ndarray:
     if vector.shape != (DIMENSION,):
         raise ValueError(f"a vector of {vector.shape} where the schema holds {DIMENSION} dimensions")
     return vector
+
+
+def _portable(table: str) -> tuple[str, ...]:
+    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
+    table names go into SQL)."""
+    if table not in PORTABLE_TABLES:
+        raise ValueError(f"not a table crossfact migrates: {table!r}")
+    return PORTABLE_TABLES[table]
+
+
+_CLAIM_COPY = PORTABLE_TABLES["claims"][:-1]  # all but the vector, which is copied on its own
+
+
+def _copy_claims(conn, rows: list[dict]) -> None:
+    """Append claims in their order: binary COPY into a staging table, then one INSERT
+    that analyses their terms into ``words`` (COPY itself cannot call a function)."""
+    conn.execute(
+        "CREATE TEMP TABLE claims_staging (ord BIGINT, id TEXT, document_id TEXT, position INTEGER, source TEXT, "
+        "published_at TEXT, text TEXT, span_start INTEGER, span_end INTEGER, kind TEXT, "
+        f"checkworthiness DOUBLE PRECISION, facts JSONB, event_date TEXT, context TEXT, vector vector({DIMENSION}), "
+        "terms TEXT) ON COMMIT DROP"
+    )
+    types = ["bigint", "text", "text", "integer", "text", "text", "text", "integer", "integer", "text",
+             "double precision", "jsonb", "text", "text", "vector", "text"]
+    with conn.cursor() as cursor:
+        with cursor.copy(f"COPY claims_staging (ord, {', '.join(_CLAIM_COPY)}, vector, terms) FROM STDIN "
+                         "WITH (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for i, row in enumerate(rows):
+                copy.write_row([i, *(Jsonb(row[n]) if n in JSON_COLUMNS else row[n] for n in _CLAIM_COPY),
+                                _checked(np.asarray(row["vector"], dtype=np.float32)), analysed(row["text"])])
+    conn.execute(
+        f"INSERT INTO claims ({', '.join(_CLAIM_COPY)}, vector, words) "
+        f"SELECT {', '.join(_CLAIM_COPY)}, vector, to_tsvector('{TEXT_SEARCH_CONFIG}', terms) FROM claims_staging "
+        "ORDER BY ord"
+    )
+    conn.execute("DROP TABLE claims_staging")
 
 
 def _document(row) -> Document:

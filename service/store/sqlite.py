@@ -25,7 +25,9 @@ from service.models import (
     Claim, Conflict, Document, Facts, Relation, SourceStats, Story, StoryMember, StoryState,
 )
 from service.story import joined, left
-from service.store.base import ApiKey, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState
+from service.store.base import (
+    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState,
+)
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import LexicalIndex, Marks, Source
 
@@ -748,6 +750,33 @@ class SQLiteStore:
 
         return Source(self._marks, claims_since, self.removed_since)
 
+    # -- copying a whole store (crossfact migrate) ----------------------------------------
+
+    def count_rows(self, table: str) -> int:
+        _portable(table)
+        return self.db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
+        position = "id" if table == "api_keys" else "seq"
+        columns = _portable(table)
+        cursor = self.db.conn.execute(
+            f"SELECT {position} AS position_, {', '.join(columns)} FROM {table} WHERE {position} > ? "
+            f"ORDER BY {position} LIMIT ?", (after, limit))
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+        last = rows[-1]["position_"] if rows else after
+        return [_portable_row(row, columns) for row in rows], last
+
+    def import_rows(self, table: str, rows: list[dict]) -> None:
+        columns = _portable(table)
+        stored = [
+            {name: json.dumps(row[name]) if name in JSON_COLUMNS else _blob(row[name]) if name == "vector"
+             else row[name] for name in columns}
+            for row in rows
+        ]
+        with self._write():
+            self.db[table].insert_all(stored, batch_size=1000)
+
     def source_stats(self) -> list[SourceStats]:
         conn = self.db.conn
         sources = conn.execute(
@@ -797,6 +826,26 @@ def _insert_relations(conn, document_id: str, relations: list[Relation], created
             for r in relations
         ],
     )
+
+
+def _portable(table: str) -> tuple[str, ...]:
+    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
+    table names go into SQL)."""
+    if table not in PORTABLE_TABLES:
+        raise ValueError(f"not a table crossfact migrates: {table!r}")
+    return PORTABLE_TABLES[table]
+
+
+def _portable_row(row: dict, columns: tuple[str, ...]) -> dict:
+    out = {}
+    for name in columns:
+        value = row[name]
+        if name in JSON_COLUMNS:
+            value = json.loads(value) if value is not None else None
+        elif name == "vector":
+            value = np.frombuffer(value, dtype=np.float32)
+        out[name] = value
+    return out
 
 
 def _story_state(row) -> StoryState:
