@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from service.lexicon import LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
-from service.models import AnchoredDate, Claim, Conflict, PlaceFact
-from service.text.places import same_place
+from service.lexicon import HAPPEN_VERBS, INCIDENT_NOUNS, INCIDENT_VERBS, LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
+from service.models import AnchoredDate, Bearing, Claim, Conflict, PlaceFact
+from service.text.places import may_be_one_place, same_place
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -38,9 +38,14 @@ def align_dates(a: Claim, b: Claim) -> list[DatePair]:
     judgement of every comparable pair together says whether the claims disagree: a
     paragraph may give several dates, and one of them may match.
     """
+    return pair_dates(a.facts.dates, b.facts.dates)
+
+
+def pair_dates(xs: list[AnchoredDate], ys: list[AnchoredDate]) -> list[DatePair]:
+    """``align_dates`` for any two lists of dates."""
     pairs = []
-    for x in a.facts.dates:
-        for y in b.facts.dates:
+    for x in xs:
+        for y in ys:
             rx, ry = _range(x), _range(y)
             if rx is None or ry is None or (x.granularity == "time") != (y.granularity == "time"):
                 continue
@@ -156,6 +161,75 @@ def _one_place(x: PlaceFact, y: PlaceFact) -> bool | None:
     if hx and hy and hx[-1] == hy[-1] and hx[-1] in _PLACE_HEADS and hx != hy:
         return False
     return None
+
+
+# -- the incident -------------------------------------------------------------------
+
+
+def names_the_incident(claim: Claim) -> bool:
+    """ "The accident occurred on Wednesday in the Ionian Sea": the claim says when or
+    where the story's incident happened, calling it by a generic name."""
+    facts = claim.facts
+    subject = (facts.subject or "").lower()
+    happens = (facts.predicate or "").lower() in HAPPEN_VERBS or (
+        (facts.predicate or "").lower() == "take" and (facts.object or "").lower() == "place")
+    return happens and subject.startswith("the ") and _head(subject) in INCIDENT_NOUNS
+
+
+def incident_moments(claim: Claim) -> tuple[list[AnchoredDate], list[PlaceFact]]:
+    """The clock times and places a claim gives for an act that is an incident ("crashed
+    at 9:03", "sank in the Aegean Sea", "occurred at 9:07"), not for what came after."""
+    acts = HAPPEN_VERBS | INCIDENT_VERBS
+    times = [d for d in claim.facts.dates if d.granularity == "time" and d.act in acts]
+    places = [p for p in claim.facts.places if p.role == "at" and p.act in acts]
+    return times, places
+
+
+def incident_told(a: Claim, b: Claim) -> str | None:
+    """When one claim says when or where the story's incident happened and the other
+    gives a time or place of an incident act: what the two set side by side."""
+    if not (names_the_incident(a) or names_the_incident(b)):
+        return None
+    (ta, pa), (tb, pb) = incident_moments(a), incident_moments(b)
+    if ta and tb:
+        return f"when the incident happened ({ta[0].text} / {tb[0].text})"
+    if pa and pb:
+        return f"where the incident happened ({pa[0].text} / {pb[0].text})"
+    return None
+
+
+def incident_conflicts(a: Claim, b: Claim) -> list[Conflict]:
+    """The time or place of the incident that one claim names and the other contradicts."""
+    if incident_told(a, b) is None:
+        return []
+    (ta, pa), (tb, pb) = incident_moments(a), incident_moments(b)
+    found = date_conflicts(pair_dates(ta, tb))
+    verdicts = [_one_place(x, y) for x in pa for y in pb]
+    if verdicts and False in verdicts and True not in verdicts:
+        found.append(Conflict("place", pa[0].text, pb[0].text, "where it happened"))
+    return found
+
+
+# -- bearings -----------------------------------------------------------------------
+
+_OPPOSED_DEGREES = 90  # north and north-west may be one direction, told loosely; north and west are not
+
+
+def bearing_pairs(a: Claim, b: Claim) -> list[tuple[Bearing, Bearing]]:
+    """Bearings of one named place from one reference place, one from each claim."""
+    return [(x, y) for x in a.facts.bearings for y in b.facts.bearings
+            if same_actor(x.located.lower(), y.located.lower()) and may_be_one_place(x.reference, y.reference)]
+
+
+def bearing_conflicts(a: Claim, b: Claim) -> list[Conflict]:
+    """One named place put on different sides of one place: "Moscow's northern suburb"
+    and "just west of the capital"."""
+    for x, y in bearing_pairs(a, b):
+        gap = abs(x.degrees - y.degrees) % 360
+        if min(gap, 360 - gap) >= _OPPOSED_DEGREES:
+            return [Conflict("place", f"{x.direction} ({x.reference})", f"{y.direction} ({y.reference})",
+                             f"which way {x.located} lies")]
+    return []
 
 
 # -- actors ------------------------------------------------------------------------

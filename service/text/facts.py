@@ -23,6 +23,7 @@ from service.text.dates import extract_dates, may_name_a_time, parse_published
 from service.text.entities import extract_entities, name_of, normalise
 from service.text.kind import claim_kind, speaks_of_future
 from service.text.outcomes import outcomes
+from service.text.bearings import bearings
 from service.text.places import place_facts
 from service.text.polarity import polarity
 from service.text.quantities import extract_quantities
@@ -88,6 +89,7 @@ def _claim(seg: Segment, span, published: date | None, context_dates: list[Ancho
         region=speaks_of_region(span),
         places=place_facts(span),
         outcomes=outcomes(span, negated=negation == "negated"),
+        bearings=bearings(span),
     )
     return Claim(
         text=seg.text,
