@@ -34,14 +34,15 @@ def migrate(source: Store, target: Store, *, batch: int = BATCH,
     occupied = [table for table in PORTABLE_TABLES if target.count_rows(table)]
     if occupied:
         raise MigrationError(f"the target is not empty (it holds {', '.join(occupied)})")
-    for table in PORTABLE_TABLES:
-        after = 0
-        while True:
-            rows, after = source.export_rows(table, after, batch)
-            if not rows:
-                break
-            target.import_rows(table, rows)
-            progress(table, len(rows))
+    with target.bulk_loading():
+        for table in PORTABLE_TABLES:
+            after = 0
+            while True:
+                rows, after = source.export_rows(table, after, batch)
+                if not rows:
+                    break
+                target.import_rows(table, rows)
+                progress(table, len(rows))
     counts = {table: source.count_rows(table) for table in PORTABLE_TABLES}
     copied = {table: target.count_rows(table) for table in PORTABLE_TABLES}
     if copied != counts:

@@ -51,15 +51,12 @@ def postgres():
 
 
 @pytest.fixture
-def database(backend, tmp_path, request):
-    """The database setting of this test: a new SQLite file, or a new PostgreSQL database."""
+def database(backend, tmp_path, request) -> str:
+    """What ``--db`` takes for this test's empty database: a new SQLite file, or the URL
+    of an emptied PostgreSQL database. Tests that start real processes take it from here."""
     if backend == "sqlite":
-        yield str(tmp_path / "crossfact.db")
-        return
-    postgres = request.getfixturevalue("postgres")
-    url = postgres.new_database()
-    yield url
-    postgres.drop(url)
+        return str(tmp_path / "crossfact.db")
+    return request.getfixturevalue("postgres").empty_database()
 
 
 @pytest.fixture

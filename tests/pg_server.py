@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 
 TEMPLATE = "crossfact_template"
+SHARED = "crossfact_test"  # the database each test starts on, emptied
 
 
 class PostgresForTests:
@@ -35,6 +36,22 @@ class PostgresForTests:
         from service.store.postgres import PostgresStore
 
         PostgresStore(self.url(TEMPLATE)).close()  # the schema, migrated once
+        self._admin.execute(f"CREATE DATABASE {SHARED} TEMPLATE {TEMPLATE}")
+
+    def empty_database(self) -> str:
+        """The URL of the shared test database, emptied: no rows, the schema version
+        current, and no connection left from an earlier test."""
+        from service.store.postgres_schema import SCHEMA_VERSION
+
+        self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = %s AND pid <> pg_backend_pid()", (SHARED,))
+        with psycopg.connect(self.url(SHARED), autocommit=True) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'meta'")]
+            conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            conn.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'store_id')")
+            conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        return self.url(SHARED)
 
     def url(self, database: str) -> str:
         return self.server.get_uri(database)
@@ -62,6 +79,10 @@ class PostgresForTests:
         self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
 
     def stop(self) -> None:
+        # pg_ctl stops in its "fast" mode only after clients are gone: end the sessions
+        # of stores that tests left open.
+        self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE pid <> pg_backend_pid() AND datname IS NOT NULL")
         self._admin.close()
         self.server.cleanup()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -7,6 +7,7 @@ is all of them. Callers speak in models (Document, Claim, Relation) and opaque c
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -187,6 +188,9 @@ class PortableStore(Protocol):
         ...
     def import_rows(self, table: str, rows: list[dict]) -> None:
         """Append rows (as ``export_rows`` gives them) in one transaction, in their order."""
+        ...
+    def bulk_loading(self) -> AbstractContextManager[None]:
+        """A context for many ``import_rows``: a store may defer index upkeep to its end."""
         ...
 
 

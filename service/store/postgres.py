@@ -41,7 +41,7 @@ from service.store.base import (
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import terms
 from service.store.postgres_schema import (
-    DIMENSION, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG,
+    DIMENSION, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG, VECTOR_INDEX,
 )
 
 _DOCUMENT_COLUMNS = (
@@ -570,6 +570,21 @@ class PostgresStore:
             if "vector" in row:
                 row["vector"] = row["vector"].to_numpy()
         return rows, last
+
+    @contextmanager
+    def bulk_loading(self):
+        """Claims loaded inside go in without the HNSW index, which is built once at the
+        end (with more memory for the build): much faster than growing the graph row by
+        row. Searches meanwhile scan every vector; if the block fails, the index is
+        still rebuilt."""
+        with self._connection() as conn:
+            conn.execute("DROP INDEX IF EXISTS claims_vector")
+        try:
+            yield
+        finally:
+            with self._connection() as conn:
+                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                conn.execute(VECTOR_INDEX)
 
     def import_rows(self, table: str, rows: list[dict]) -> None:
         """Claims go in by binary COPY through a staging table (their ``words`` are

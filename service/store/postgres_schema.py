@@ -27,6 +27,9 @@ TEXT_SEARCH_CONFIG = "simple"
 # reads the schema version: of two processes starting together, one migrates.
 MIGRATION_LOCK = 0x63726F73_7366_01  # "crossf", 1
 
+# Built with the table, and again after a bulk load (PostgresStore.bulk_loading).
+VECTOR_INDEX = "CREATE INDEX IF NOT EXISTS claims_vector ON claims USING hnsw (vector vector_cosine_ops)"
+
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -72,7 +75,7 @@ MIGRATIONS: dict[int, list[str]] = {
             words tsvector NOT NULL
         )""",
         "CREATE INDEX claims_document ON claims(document_id, position)",
-        "CREATE INDEX claims_vector ON claims USING hnsw (vector vector_cosine_ops)",
+        VECTOR_INDEX,
         "CREATE INDEX claims_words ON claims USING gin (words)",
         """CREATE TABLE removed_claims (
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
