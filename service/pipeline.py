@@ -104,8 +104,8 @@ class Pipeline:
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
         self.index = CorpusIndex(settings)
         self.relater = Relater(settings)
-        # Matching, relating and storing run one at a time per process, so two articles
-        # ingested together still see each other's claims.
+        # Threads of this process queue here for their turn (see _commit), rather than
+        # on the database's lock, which makes a waiting thread poll.
         self._commit_lock = threading.Lock()
 
     @property
@@ -266,8 +266,24 @@ class Pipeline:
             return exc
 
     def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
-        """Place in a story, match, relate and store one document, one at a time per process."""
-        with self._commit_lock:
+        """Place in a story, match, relate and store one document, in its turn.
+
+        No relation may depend on which process stored what: a document's claims must
+        be related to every claim stored before it, by any process on any host. So the
+        four steps run in one turn of the store's ``exclusive_ingest``, which no other
+        thread or process shares: the index first catches up with every claim committed
+        before the turn began, the story and the relations are decided against that,
+        and the document commits before the next turn begins. Two related articles
+        stored at the same moment by two processes are thus taken one after the other,
+        and the later one is related to the earlier one (and joins its story).
+
+        A lock around the whole step, rather than relating after commit from a shared
+        watermark, keeps one place where relations are made and the all-or-nothing
+        ingest: what the turn costs is that the steps after embedding run one at a
+        time (docs/performance.md measures it); cleaning, parsing and embedding, most
+        of an ingest, still run in parallel.
+        """
+        with self._commit_lock, self.store.exclusive_ingest():
             self.index.refresh(self.store)
             member = self.place_in_story(document, claims, vectors)
             relations = self.relations(claims, vectors, self.story_pool(member.story_id))

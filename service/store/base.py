@@ -7,6 +7,7 @@ and opaque cursors.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -86,6 +87,27 @@ class Store(Protocol):
     schema_version: int
 
     def ping(self) -> bool: ...
+
+    def exclusive_ingest(self) -> AbstractContextManager[None]:
+        """A context manager: the caller's turn to match, relate and store a document.
+
+        Guarantees, across every thread of every process and host on this database:
+        - one turn at a time: a turn begins only once the one before has ended
+          (committed or rolled back);
+        - reads made by this thread inside the turn see every commit made before it
+          began, so claims added by other processes are there to be matched;
+        - writes made by this thread inside the turn (``add_document`` and any other
+          write method) commit together when the block ends, or not at all if it raises;
+          a write method that fails inside the turn undoes its own part only;
+        - claims get their ``vectors_since`` watermark in the order their turns
+          commit, so a reader that caught up to a watermark never misses an earlier one.
+
+        SQLite: one ``BEGIN IMMEDIATE`` transaction for the block. PostgreSQL: one
+        transaction that first takes ``pg_advisory_xact_lock`` on a fixed key (released
+        by its commit or rollback, also when the client dies), with the thread's store
+        calls inside it running on that transaction's connection.
+        """
+        ...
 
     def create_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey: ...
     def find_api_key(self, key_hash: str) -> ApiKey | None: ...

@@ -194,8 +194,22 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self):
-        """One IMMEDIATE transaction: all of it commits, or none of it does."""
+        """One IMMEDIATE transaction: all of it commits, or none of it does.
+
+        Inside a transaction this thread already holds (``exclusive_ingest``) it is a
+        savepoint instead: it still succeeds or fails whole, and commits with the
+        enclosing transaction."""
         conn = self.db.conn
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT nested_write")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO nested_write")
+                conn.execute("RELEASE nested_write")
+                raise
+            conn.execute("RELEASE nested_write")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -203,6 +217,19 @@ class SQLiteStore:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def exclusive_ingest(self):
+        """The caller's turn to match, relate and store, alone among every thread of
+        every process on this database (see ``Store.exclusive_ingest``).
+
+        SQLite has one writer at a time, so the turn is a ``BEGIN IMMEDIATE``
+        transaction held for the whole block: it takes the write lock at once (waiting
+        up to the busy timeout for it), this thread's reads inside see every commit
+        made before, and this thread's writes inside commit together at the end, or
+        not at all. Readers (in WAL mode) are never blocked; other writers wait."""
+        with self._write():
+            yield
 
     def _migrate(self) -> None:
         conn = self.db.conn
