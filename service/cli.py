@@ -1,6 +1,7 @@
 """The ``crossfact`` command: the Python API (``service.pipeline``) from a shell.
 
     crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--insecure]
+    crossfact worker [--until-idle] [--db PATH]
     crossfact keys create --scope read|write [--name NAME] [--db PATH]
     crossfact keys list [--db PATH]
     crossfact keys revoke ID [--db PATH]
@@ -74,6 +75,30 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
     serve_app(app, settings, host=host, port=port, threads=threads)
+
+
+@main.command()
+@click.option("--until-idle", is_flag=True, help="Exit once no job waits, instead of waiting for more.")
+@db_option
+def worker(until_idle: bool, db_path: str | None):
+    """Run the ingest jobs queued by POST /v1/jobs. Any number of workers, on any hosts
+    sharing the database, may run at once; SIGTERM or Ctrl-C hands the current job
+    back to the queue after the documents in hand."""
+    import signal
+
+    from service.api.requestlog import configure_logging
+    from service.worker import Worker
+
+    configure_logging()
+    pipeline = _pipeline(_settings(db_path))
+    pipeline.warm_up()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = Worker(pipeline)
+    click.echo(f"crossfact worker {runner.name} taking jobs (database {pipeline.settings.db_path})", err=True)
+    worked = runner.run(stop, until_idle=until_idle)
+    click.echo(json.dumps({"jobs": worked}))
 
 
 def _is_loopback(host: str) -> bool:

@@ -15,6 +15,7 @@ import re
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,13 +178,19 @@ class Pipeline:
             raise result
         return result
 
-    def ingest_many(self, articles: list[Article]) -> list[IngestResult | Exception]:
+    def ingest_many(self, articles: list[Article],
+                    on_stored: Callable[[int, IngestResult], None] | None = None) -> list[IngestResult | Exception]:
         """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
         or the exception that failed that article alone (logged here).
 
         The claims of all of them are embedded in one batch, which the encoder runs
         much faster than many small ones; each document still commits on its own, so
         one failure loses nothing else, and later articles relate to earlier ones.
+
+        ``on_stored(i, result)`` is called for each article that reaches the store
+        (stored, or found a duplicate there), inside the transaction that stores it:
+        what it writes commits with the document, and if it raises, the document is not
+        stored (that article's result is then the exception).
         """
         results: list[IngestResult | Exception | None] = [None] * len(articles)
         fresh: list[tuple[int, Document, CleanedText]] = []
@@ -207,8 +214,9 @@ class Pipeline:
         vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
         for i, document, found in ready:
+            stored = (lambda result, i=i: on_stored(i, result)) if on_stored else None
             try:
-                results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+                results[i] = self._commit(document, found, vectors[offset : offset + len(found)], stored)
             except Exception as exc:
                 log.exception("storing article %d of %d failed", i + 1, len(articles))
                 results[i] = exc
@@ -265,7 +273,8 @@ class Pipeline:
             log.exception("segmenting an article failed")
             return exc
 
-    def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
+    def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray,
+                on_stored: Callable[[IngestResult], None] | None = None) -> IngestResult:
         """Place in a story, match, relate and store one document, in its turn.
 
         No relation may depend on which process stored what: a document's claims must
@@ -290,9 +299,12 @@ class Pipeline:
             try:
                 stored = self.store.add_document(document, claims, vectors, relations, member)
             except DuplicateDocument as dup:
-                return IngestResult(dup.existing, duplicate=True)
-        result = IngestResult(stored, duplicate=False)
-        result.relations.update(Counter(r.kind for r in relations))
+                result = IngestResult(dup.existing, duplicate=True)
+            else:
+                result = IngestResult(stored, duplicate=False)
+                result.relations.update(Counter(r.kind for r in relations))
+            if on_stored is not None:
+                on_stored(result)
         return result
 
     def place_in_story(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> StoryMember:
