@@ -177,3 +177,52 @@ def test_a_version_3_database_gains_the_jobs_tables(settings, store):
     assert migrated.stored_schema_version() == 4
     tables = {r[0] for r in sqlite3.connect(settings.db_path).execute("SELECT name FROM sqlite_master")}
     assert {"jobs", "job_items"} <= tables
+
+
+@pytest.mark.slow
+def test_a_killed_worker_process_leaves_its_job_to_another_without_duplicates(database, tmp_path, encoder, nlp):
+    """A real ``crossfact worker`` is SIGKILLed mid-job; once its hold lapses another
+    worker takes the job up, and every document is stored exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from public_data import conflicting_pairs
+    from live_server import REPO
+    from service.config import Settings
+    from service.pipeline import Pipeline
+    from service.store import Job, JobItem, open_store
+
+    lease = 6.0  # renewed every 2 s: at least 4 s of it are left when the worker is killed
+    settings = Settings(db_path=database, job_lease_s=lease)
+    store = open_store(settings)
+    documents = [d for pair in conflicting_pairs(20) for d in pair]
+    job = store.create_job(Job(id="job_killed", state="queued", total=len(documents),
+                               items=[JobItem(i, document=d) for i, d in enumerate(documents)]))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CROSSFACT_JOB_LEASE_S": str(lease)}
+    with open(tmp_path / "worker.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--db", database], cwd=REPO,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while store.get_job(job.id, with_items=False).done == 0:
+            assert process.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, "the worker stored nothing within 300 s"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    killed = store.get_job(job.id, with_items=False)
+    assert killed.state == "running" and 0 < killed.done < len(documents)
+
+    pipeline = Pipeline(settings, open_store(settings), encoder=encoder)
+    assert Worker(pipeline).run_one() is None  # its hold has not lapsed yet
+    time.sleep(lease)
+    resumed = Worker(pipeline).run_one()
+    assert (resumed.state, resumed.attempts, resumed.done, resumed.failed) == ("done", 2, len(documents), 0)
+    stored = [d.url for d in pipeline.store.list_documents(limit=500).items]
+    assert sorted(stored) == sorted(d["url"] for d in documents)
+    assert {i.status for i in pipeline.store.get_job(job.id).items} == {201}
