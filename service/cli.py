@@ -62,12 +62,23 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     from service.api.requestlog import configure_logging
     from service.api.server import serve as serve_app
 
+    from service.api.auth import bootstrap_write_key, configured_bootstrap_key
+
     settings = _settings(db_path)
+    try:
+        first_key = configured_bootstrap_key(settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     pipeline = _pipeline(settings)
+    if first_key is not None:
+        created = bootstrap_write_key(pipeline.store, first_key)
+        if created is not None:
+            click.echo(f"created write key {created.id} (bootstrap) from the configured bootstrap key", err=True)
     if not _is_loopback(host) and not insecure and not pipeline.store.has_api_keys():
         raise click.UsageError(
             f"refusing to serve {host} with no API key: anyone who can reach it could read and write. "
-            "Create one with 'crossfact keys create --scope write', or pass --insecure."
+            "Create one with 'crossfact keys create --scope write', set CROSSFACT_BOOTSTRAP_WRITE_KEY, "
+            "or pass --insecure."
         )
     configure_logging()
     app = create_app(pipeline=pipeline)

@@ -79,6 +79,11 @@ class Settings:
     job_max_attempts: int = 3  # a job whose workers stopped this many times without finishing it fails
     worker_poll_s: float = 1.0  # how often an idle worker looks for a queued job
 
+    # the first write key, created by `crossfact serve` at start while the store has no key at all
+    # (service.api.auth.bootstrap_write_key): the key itself, or a file holding it (a Docker or Kubernetes secret)
+    bootstrap_write_key: str = field(default="", repr=False)
+    bootstrap_write_key_file: str = ""
+
     # the HTTP server: what one client may hold (see docs/operations.md, "Hostile clients")
     max_connections: int = 1000  # open connections at once; beyond it new ones wait in the listen backlog
     idle_timeout_s: int = 30  # a connection that sends and receives nothing this long is closed

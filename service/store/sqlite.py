@@ -305,6 +305,11 @@ class SQLiteStore:
             ).lastrowid
         return ApiKey(id=key_id, key_hash=key_hash, scope=scope, name=name, created_at=created)
 
+    def create_first_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey | None:
+        # The check reads inside the write lock: no other process can add a key in between.
+        with self._write():
+            return None if self.has_api_keys() else self.create_api_key(key_hash, scope, name)
+
     def find_api_key(self, key_hash: str) -> ApiKey | None:
         """The key with this hash, unless it was revoked."""
         row = self.db.conn.execute(
