@@ -80,6 +80,10 @@ class Worker:
                     self._ingest(job.id, items)
             except JobLost:
                 lost.set()
+            except Exception:  # not this job's items alone (those fail in their results): the hold lapses
+                log.exception("job %s failed in this worker; it is taken up again once its hold lapses "
+                              "(%d attempts at most)", job.id, self.settings.job_max_attempts)
+                return self.store.get_job(job.id, with_items=False)
             if lost.is_set():
                 log.warning("job %s was taken up by another worker; leaving it", job.id)
             elif stop.is_set():
