@@ -59,10 +59,9 @@ def main():
 def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | None):
     """Serve the HTTP API with waitress (a production WSGI server)."""
     from service.api import create_app
+    from service.api.auth import bootstrap_write_key, configured_bootstrap_key
     from service.api.requestlog import configure_logging
     from service.api.server import serve as serve_app
-
-    from service.api.auth import bootstrap_write_key, configured_bootstrap_key
 
     settings = _settings(db_path)
     try:

@@ -86,7 +86,7 @@ def validated_items(documents: list, prefixes: list[str]) -> list:
     return items
 
 
-def article(item: DocumentIn) -> Article:
+def _article(item: DocumentIn) -> Article:
     return Article(text=item.text, html=item.html, url=item.url, title=item.title, source=item.source,
                    published_at=item.published_at, metadata=item.metadata or {})
 
@@ -159,7 +159,7 @@ def _ingest(items: list, prefixes: list[str]) -> list:
     in error fields."""
     outcomes = list(items)
     places = [i for i, item in enumerate(items) if not isinstance(item, ApiError)]
-    for i, result in zip(places, pipeline().ingest_many([article(items[i]) for i in places])):
+    for i, result in zip(places, pipeline().ingest_many([_article(items[i]) for i in places])):
         if isinstance(result, Exception):  # logged by the pipeline; the other items stand
             result = ingest_error(result, prefixes[i] + ("text" if items[i].text is not None else "html"))
         outcomes[i] = result

@@ -128,10 +128,8 @@ class BatchIn(_Input):
         description="Articles, each as for POST /v1/documents; an invalid one fails alone, in its own result.")
 
 
-class JobIn(_Input):
-    documents: list[dict[str, Any]] = Field(
-        ..., min_length=1,
-        description="Articles, each as for POST /v1/documents; an invalid one fails alone, in its own result.")
+class JobIn(BatchIn):
+    """The body of a batch, queued for the workers."""
 
 
 class ReviewIn(_Input):

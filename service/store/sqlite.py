@@ -380,7 +380,7 @@ class SQLiteStore:
             )
             row = conn.execute(
                 "SELECT id FROM jobs WHERE state = 'queued' "
-                f"OR (state = 'running' AND lease_until < {_EPOCH_NOW}) ORDER BY state = 'running', seq LIMIT 1"
+                f"OR (state = 'running' AND lease_until < {_EPOCH_NOW}) ORDER BY seq LIMIT 1"
             ).fetchone()
             if row is None:
                 return None
