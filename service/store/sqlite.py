@@ -149,7 +149,7 @@ _MIGRATIONS = {
     ],
     # Ingest jobs (POST /v1/jobs) and their items, queued for ``crossfact worker``.
     4: [
-        """CREATE TABLE jobs (
+        """CREATE TABLE IF NOT EXISTS jobs (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
             state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
@@ -163,8 +163,8 @@ _MIGRATIONS = {
             finished_at TEXT,
             updated_at TEXT NOT NULL
         )""",
-        "CREATE INDEX jobs_waiting ON jobs(state, seq)",
-        """CREATE TABLE job_items (
+        "CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs(state, seq)",
+        """CREATE TABLE IF NOT EXISTS job_items (
             job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
             position INTEGER NOT NULL,
             document TEXT,
