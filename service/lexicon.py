@@ -178,6 +178,7 @@ SYNONYMS = (
     frozenset("perpetrator gunman attacker assailant suspect".split()),
     frozenset("lawmaker legislator".split()),
     frozenset("quake earthquake".split()),
+    frozenset("big large".split()),
     frozenset("ceasefire truce armistice".split()),
     frozenset("meet meeting talk".split()),
     frozenset("boy child kid".split()),

@@ -211,6 +211,25 @@ class Bearing(_Plain):
 
 
 @dataclass
+class Act(_Plain):
+    """An act a claim states besides its main one, or within it: "Video showed the plane
+    attempting a belly landing" states an attempt at a belly landing."""
+
+    predicate: str  # the verb's lemma
+    subject: str | None = None
+    object: str | None = None
+
+
+@dataclass
+class Record(_Plain):
+    """ "the deadliest attack since the 2004 Beslan siege": a superlative (as a lemma,
+    "deadly") and the mark it is measured from, as written."""
+
+    superlative: str
+    mark: str
+
+
+@dataclass
 class Facts(_Plain):
     """What a claim asserts, in comparable form: everything the relate stage reads."""
 
@@ -230,12 +249,16 @@ class Facts(_Plain):
     places: list[PlaceFact] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     bearings: list[Bearing] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)  # the acts of its other clauses, with their objects
 
     @classmethod
     def from_dict(cls, data):
         data = dict(data or {})
         data["places"] = [PlaceFact.from_dict(p) for p in data.get("places", [])]
         data["bearings"] = [Bearing.from_dict(b) for b in data.get("bearings", [])]
+        data["records"] = [Record.from_dict(r) for r in data.get("records", [])]
+        data["acts"] = [Act.from_dict(a) for a in data.get("acts", [])]
         data["outcomes"] = [Outcome.from_dict(o) for o in data.get("outcomes", [])]
         data["entities"] = [Entity.from_dict(e) for e in data.get("entities", [])]
         data["quantities"] = [QuantityInterval.from_dict(q) for q in data.get("quantities", [])]

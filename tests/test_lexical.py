@@ -12,6 +12,7 @@ import pytest
 
 from service.models import Claim, Document
 from service.store import SQLiteStore, Store, open_store
+from service.store.sqlite import SCHEMA_VERSION
 
 
 def add(store: Store, name: str, texts: list[str]) -> list[str]:
@@ -92,7 +93,7 @@ def test_a_schema_2_database_loses_its_fts_table_and_logs_each_removal_once(sett
     """)
     add(store, "a", ["one claim"])
     migrated = SQLiteStore(settings.db_path)
-    assert migrated.stored_schema_version() == 3
+    assert migrated.stored_schema_version() == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "claims_fts" not in tables and "claims_fts_delete" not in tables
     migrated.delete_document("doc_a")

@@ -166,3 +166,25 @@ def test_one_hall_on_two_sides_of_the_capital(pipeline, bearing, kind):
     assert v.kind == kind
     if kind == "contradiction":
         assert [(c.type, c.about) for c in v.conflicts] == [("place", "which way Crocus City Hall lies")]
+
+
+def test_one_record_from_one_mark_agrees_within_a_story(pipeline):
+    v = in_one_story(pipeline, "This tragic event marks the deadliest assault in Russia since the infamous 2004 Beslan school siege.",
+                     "Armed men burst into the concert venue near Moscow on Friday, killing at least 137 people in the "
+                     "deadliest attack in Russia since the 2004 Beslan school siege.")
+    assert v.kind == "agreement"
+    assert any(f["fact"] == "record" for f in v.evidence["aligned"])
+
+
+def test_one_record_from_two_marks_is_no_agreement(pipeline):
+    v = in_one_story(pipeline, "It was the largest protest since 2016.", "It was the largest protest since 1987.")
+    assert v.kind != "agreement"
+
+
+def test_an_act_in_another_clause_aligns_with_the_main_act(pipeline):
+    v = in_one_story(pipeline, "Video showed the plane, its landing gear still retracted, attempting a belly landing.",
+                     "After circling the airport, it attempted an emergency belly landing, without the landing gear "
+                     "fully extended.")
+    assert v.kind == "agreement"
+    assert v.evidence["basis"] == "story"
+    assert {"fact": "act", "a": "attempt a belly landing", "b": "attempt an emergency belly landing"} in v.evidence["aligned"]

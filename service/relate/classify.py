@@ -73,7 +73,7 @@ def classify(
                           explain.related(difference, notes, event.shared))
     verdict.evidence = _evidence(a, b, event, figures, support, checks, thresholds)
     verdict.evidence["score"] = verdict.confidence
-    verdict.evidence["basis"] = _basis(verdict, support, figures)
+    verdict.evidence["basis"] = _basis(verdict, support, figures, event)
     verdict.confidence = round(calibrated(verdict.kind, verdict.evidence["basis"], verdict.confidence), 3)
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
 
@@ -167,6 +167,7 @@ def supporting_facts(a: Claim, b: Claim, figures: list[FigurePair], dates: list[
     act = slots.shared_act(a, b)
     if act is not None:
         support.append(act)
+    support += slots.same_records(a, b)
     support += [{"fact": "place", "a": name, "b": name} for name in dict.fromkeys(slots.shared_places(a, b))]
     return support
 
@@ -262,8 +263,8 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], su
 
 def _strong(support: list[dict]) -> list[dict]:
     """The aligned facts that speak for one fact on their own: a telling figure, a clock
-    time, one act by one doer."""
-    return [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
+    time, one act by one doer, one record from one mark."""
+    return [s for s in support if s["fact"] in slots.TELLING_FACTS and not s.get("weak")]
 
 
 def _figures_disagree(a: Claim, b: Claim, aligned: list[FigurePair]) -> bool:
@@ -338,16 +339,20 @@ def _evidence(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], 
     }
 
 
-def _basis(verdict: Verdict, support: list[dict], figures: list[FigurePair]) -> str:
+def _basis(verdict: Verdict, support: list[dict], figures: list[FigurePair], event: EventMatch) -> str:
     """What kind of evidence the verdict rests on: verdicts of one kind on different
     evidence are right at different rates, so each is calibrated on its own. Fates set
-    against a whole group counted ("all four detained") rest on values, like figures."""
+    against a whole group counted ("all four detained") rest on values, like figures;
+    aligned facts within one story ("story") are a basis the public data (one-line
+    captions, no stories) has no examples of, so its score stands uncalibrated."""
     if verdict.kind == "contradiction":
         types = {c.type for c in verdict.conflicts}
         counted = any(f.whole and f.fates_differ for f in figures)
         return "values" if counted or types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
     if verdict.kind == "agreement":
-        return "aligned" if _strong(support) else "wording"
+        if not _strong(support):
+            return "wording"
+        return "story" if event.story == "same" else "aligned"
     return "topic"
 
 
@@ -358,7 +363,7 @@ def _contradiction_confidence(event: EventMatch, found: list[Conflict]) -> float
 
 
 def _agreement_confidence(event: EventMatch, support: list[dict]) -> float:
-    strong = sum(1 for s in support if s["fact"] in ("figure", "time", "act"))
+    strong = sum(1 for s in support if s["fact"] in slots.TELLING_FACTS)
     return _clip((event.similarity + event.overlap) / 2 + 0.1 + 0.05 * min(strong, 3))
 
 

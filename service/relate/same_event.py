@@ -101,6 +101,7 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
                              f"{similarity:.2f} >= {thresholds.aligned_similarity}")
     telling = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same" and f.distinctive]
     telling += [f"{p.a.text} = {p.b.text}" for p in slots.same_times(dates)]
+    telling += [f"{r['a']} = {r['b']}" for r in slots.same_records(a, b)]
     if match.story == "same" and telling:
         # Within one incident, a figure no other fact shares by chance ("179", "50 miles")
         # or the same clock time is the same fact, however differently the rest is told.

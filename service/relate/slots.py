@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
 from service.lexicon import HAPPEN_VERBS, INCIDENT_NOUNS, INCIDENT_VERBS, LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
-from service.models import AnchoredDate, Bearing, Claim, Conflict, PlaceFact
+from service.models import Act, AnchoredDate, Bearing, Claim, Conflict, PlaceFact
 from service.text.places import may_be_one_place, same_place
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# Aligned facts that speak for one fact on their own (a place or a small count does not).
+TELLING_FACTS = ("figure", "time", "act", "record")
 
 # -- dates and times ---------------------------------------------------------------
 
@@ -210,6 +212,28 @@ def incident_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     return found
 
 
+# -- records ------------------------------------------------------------------------
+
+
+def same_records(a: Claim, b: Claim) -> list[dict]:
+    """One record told by both: the same superlative from the same mark ("the deadliest
+    assault since the infamous 2004 Beslan school siege", "the deadliest attack in
+    Russia since the 2004 Beslan school siege"). Marks are the same when they share a
+    year, a name or every word."""
+    return [{"fact": "record", "a": f"{x.superlative} since {x.mark}", "b": f"{y.superlative} since {y.mark}"}
+            for x in a.facts.records for y in b.facts.records
+            if same_word(x.superlative, y.superlative) and _same_mark(x.mark, y.mark)]
+
+
+def _same_mark(x: str, y: str) -> bool:
+    wx, wy = x.lower().split(), y.lower().split()
+    if [w for w in wx if w not in ("the", "a")] == [w for w in wy if w not in ("the", "a")]:
+        return True
+    telling = {w.lower() for w in x.split()[1:] + x.split()[:1] if w[:1].isdigit() or w[:1].isupper()}
+    telling.discard("the")
+    return bool(telling & {w.lower() for w in y.split() if w[:1].isdigit() or w[:1].isupper()})
+
+
 # -- bearings -----------------------------------------------------------------------
 
 _OPPOSED_DEGREES = 90  # north and north-west may be one direction, told loosely; north and west are not
@@ -282,21 +306,40 @@ def same_actor(x: str, y: str) -> bool:
 
 def shared_act(a: Claim, b: Claim) -> dict | None:
     """The same act said of the same doer or done to the same thing: "no one was wearing
-    a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket)."""
-    fa, fb = a.facts, b.facts
-    if not (fa.predicate and fb.predicate and same_word(fa.predicate, fb.predicate)):
+    a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket).
+    The main acts are compared first, then the acts of other clauses ("Video showed the
+    plane attempting a belly landing" and "it attempted an emergency belly landing"),
+    which count only with what they were done to."""
+    main_a, main_b = _main_act(a), _main_act(b)
+    found = _one_act(a, b, main_a, main_b, by_doer=True)
+    if found is not None:
+        return found
+    for x in [main_a, *a.facts.acts]:
+        for y in [main_b, *b.facts.acts]:
+            if (x is not main_a or y is not main_b) and (found := _one_act(a, b, x, y, by_doer=False)) is not None:
+                return found
+    return None
+
+
+def _main_act(claim: Claim) -> Act:
+    f = claim.facts
+    return Act(predicate=f.predicate or "", subject=f.subject, object=f.object)
+
+
+def _one_act(a: Claim, b: Claim, x: Act, y: Act, by_doer: bool) -> dict | None:
+    if not (x.predicate and y.predicate and same_word(x.predicate, y.predicate)):
         return None
-    if fa.predicate.lower() in LIGHT_VERBS:
+    if x.predicate.lower() in LIGHT_VERBS:
         return None
-    sa, sb = _name(a, fa.subject), _name(b, fb.subject)
-    if sa and sb and same_actor(sa, sb):
-        return {"fact": "act", "a": f"{fa.subject} {fa.predicate}", "b": f"{fb.subject} {fb.predicate}"}
-    ha, hb = _head(fa.subject or ""), _head(fb.subject or "")
+    sa, sb = _name(a, x.subject), _name(b, y.subject)
+    if by_doer and sa and sb and same_actor(sa, sb):
+        return {"fact": "act", "a": f"{x.subject} {x.predicate}", "b": f"{y.subject} {y.predicate}"}
+    ha, hb = _head(x.subject or ""), _head(y.subject or "")
     doers_differ = ha and hb and ha not in PRONOUNS and hb not in PRONOUNS and not same_word(ha, hb)
     if doers_differ:
         return None  # "a man is cutting onions", "a woman is cutting an onion"
-    if fa.object and fb.object and _head(fa.object) and same_word(_head(fa.object), _head(fb.object)):
-        return {"fact": "act", "a": f"{fa.predicate} {fa.object}", "b": f"{fb.predicate} {fb.object}"}
+    if x.object and y.object and _head(x.object) and same_word(_head(x.object), _head(y.object)):
+        return {"fact": "act", "a": f"{x.predicate} {x.object}", "b": f"{y.predicate} {y.object}"}
     return None
 
 

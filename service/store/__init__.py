@@ -4,7 +4,8 @@ the one place that opens a store from the database setting."""
 import re
 
 from service.store.base import (
-    CURSOR_PATTERN, BadCursor, DuplicateDocument, Page, RelationFilter, Store, StoreUnavailable, VectorBatch,
+    CURSOR_PATTERN, JOB_STATES, BadCursor, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter, Store,
+    StoreUnavailable, VectorBatch,
 )
 from service.store.sqlite import SQLiteStore
 
@@ -30,5 +31,6 @@ def describe_database(database: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", database)
 
 
-__all__ = ["CURSOR_PATTERN", "BadCursor", "DuplicateDocument", "Page", "RelationFilter", "SQLiteStore", "Store",
-           "StoreUnavailable", "VectorBatch", "describe_database", "is_database_url", "open_store"]
+__all__ = ["CURSOR_PATTERN", "JOB_STATES", "BadCursor", "DuplicateDocument", "Job", "JobItem", "JobLost", "Page",
+           "RelationFilter", "SQLiteStore", "Store", "StoreUnavailable", "VectorBatch", "describe_database",
+           "is_database_url", "open_store"]

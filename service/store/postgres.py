@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,12 +37,12 @@ from service.models import (
 )
 from service.story import joined, left
 from service.store.base import (
-    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
+    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, Job, JobItem, JobLost, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
 )
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import terms
 from service.store.postgres_schema import (
-    DIMENSION, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG, VECTOR_INDEX,
+    DIMENSION, FIRST_KEY_LOCK, INGEST_LOCK, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG, VECTOR_INDEX,
 )
 
 _DOCUMENT_COLUMNS = (
@@ -59,6 +60,13 @@ _RELATION_COLUMNS = (
 )
 _WORDS = f"to_tsvector('{TEXT_SEARCH_CONFIG}', %s)"  # a claim's analysed terms, as full-text search keeps them
 _STORY_STATE_COLUMNS = "id, first_seen, last_seen, documents_count, vector_sum, names"
+_EPOCH_NOW = "extract(epoch FROM clock_timestamp())"  # seconds, on the database's clock
+_JOB_COLUMNS = (
+    "id, state, total, attempts, worker, lease_until, error, created_at, started_at, finished_at, "
+    "(SELECT COUNT(*) FROM job_items i WHERE i.job_id = jobs.id AND i.status IS NOT NULL) AS done, "
+    "(SELECT COUNT(*) FROM job_items i WHERE i.job_id = jobs.id AND i.status >= 400) AS failed"
+)
+_JOB_ITEM_COLUMNS = "position, document, status, document_id, relations, problem"
 _STORY_COLUMNS = "seq, id, title, first_seen, last_seen, documents_count, created_at, updated_at"
 
 
@@ -69,6 +77,7 @@ class PostgresStore:
 
     def __init__(self, url: str, *, pool_size: int = 10, timeout_s: float = 5.0):
         self.url = url
+        self._local = threading.local()  # this thread's ingest turn, if one is open
         self.pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, timeout=timeout_s, open=False, name="crossfact",
             configure=_configure, check=ConnectionPool.check_connection,
@@ -87,8 +96,15 @@ class PostgresStore:
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         """A pooled connection in one transaction: it commits when the block ends, or
-        rolls back on any error. A lost database becomes StoreUnavailable."""
+        rolls back on any error. Inside this thread's ingest turn it is the turn's
+        connection, and the block a savepoint: it fails whole, and commits with the turn.
+        A lost database becomes StoreUnavailable."""
+        turn = getattr(self._local, "turn", None)
         try:
+            if turn is not None:
+                with turn.transaction():
+                    yield turn
+                return
             with self.pool.connection() as conn:
                 yield conn
         except PoolTimeout as exc:
@@ -102,6 +118,22 @@ class PostgresStore:
 
     def close(self) -> None:
         self.pool.close()
+
+    @contextmanager
+    def exclusive_ingest(self):
+        """The caller's turn to match, relate and store (see ``Store.exclusive_ingest``):
+        one transaction that first takes a transaction-level advisory lock, which its
+        commit or rollback releases, and so does the death of its process (the server
+        ends the session). This thread's store calls inside run in that transaction."""
+        if getattr(self._local, "turn", None) is not None:
+            raise RuntimeError("an ingest turn is already open on this thread")
+        with self._connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (INGEST_LOCK,))
+            self._local.turn = conn
+            try:
+                yield
+            finally:
+                self._local.turn = None
 
     def _migrate(self) -> None:
         with self._connection() as conn:
@@ -147,6 +179,18 @@ class PostgresStore:
             ).fetchone()
         return ApiKey(**row)
 
+    def create_first_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey | None:
+        # The check runs under a lock that every process creating a first key takes.
+        with self._connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (FIRST_KEY_LOCK,))
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys) AS any").fetchone()["any"]:
+                return None
+            row = conn.execute(
+                "INSERT INTO api_keys (key_hash, scope, name, created_at) VALUES (%s, %s, %s, %s) RETURNING *",
+                (key_hash, scope, name, now_iso()),
+            ).fetchone()
+        return ApiKey(**row)
+
     def find_api_key(self, key_hash: str) -> ApiKey | None:
         """The key with this hash, unless it was revoked."""
         with self._connection() as conn:
@@ -167,6 +211,109 @@ class PostgresStore:
         """Whether auth is on: a key was ever created (revoked ones count too)."""
         with self._connection() as conn:
             return conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys) AS any").fetchone()["any"]
+
+    # -- ingest jobs: a queue every worker shares (see ``JobStore``) ---------------------
+
+    def create_job(self, job: Job) -> Job:
+        now = now_iso()
+        items = job.items or []
+        waiting = any(item.status is None for item in items)
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT INTO jobs (id, state, total, created_at, finished_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                (job.id, "queued" if waiting else "done", len(items), now, None if waiting else now, now),
+            )
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO job_items (job_id, {_JOB_ITEM_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [(job.id, *_job_item_row(item)) for item in items],
+                )
+        stored = self.get_job(job.id)
+        assert stored is not None
+        return stored
+
+    def get_job(self, job_id: str, with_items: bool = True) -> Job | None:
+        with self._connection() as conn:
+            row = conn.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = %s", (job_id,)).fetchone()
+            if row is None:
+                return None
+            job = Job(**row)
+            if with_items:
+                job.items = [JobItem(**r) for r in conn.execute(
+                    f"SELECT {_JOB_ITEM_COLUMNS} FROM job_items WHERE job_id = %s ORDER BY position", (job_id,))]
+        return job
+
+    def claim_job(self, worker: str, lease_s: float, max_attempts: int) -> Job | None:
+        """The oldest waiting job, taken with ``FOR UPDATE SKIP LOCKED``: workers claiming
+        at once each lock a different row instead of queuing on one."""
+        now = now_iso()
+        with self._connection() as conn:
+            conn.execute(
+                "UPDATE jobs SET state = 'failed', worker = NULL, lease_until = NULL, finished_at = %s, "
+                "updated_at = %s, error = 'its worker stopped before finishing it ' || attempts || ' times' "
+                f"WHERE state = 'running' AND lease_until < {_EPOCH_NOW} AND attempts >= %s",
+                (now, now, max_attempts),
+            )
+            row = conn.execute(
+                "SELECT id FROM jobs WHERE state = 'queued' "
+                f"OR (state = 'running' AND lease_until < {_EPOCH_NOW}) ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED"
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                f"UPDATE jobs SET state = 'running', worker = %s, lease_until = {_EPOCH_NOW} + %s, "
+                "attempts = attempts + 1, started_at = COALESCE(started_at, %s), updated_at = %s WHERE id = %s",
+                (worker, lease_s, now, now, row["id"]),
+            )
+        return self.get_job(row["id"], with_items=False)
+
+    def renew_job_lease(self, job_id: str, worker: str, lease_s: float) -> bool:
+        with self._connection() as conn:
+            return conn.execute(
+                f"UPDATE jobs SET lease_until = {_EPOCH_NOW} + %s, updated_at = %s "
+                "WHERE id = %s AND worker = %s AND state = 'running'",
+                (lease_s, now_iso(), job_id, worker),
+            ).rowcount > 0
+
+    def release_job(self, job_id: str, worker: str) -> bool:
+        with self._connection() as conn:
+            return conn.execute(
+                "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, attempts = attempts - 1, "
+                "updated_at = %s WHERE id = %s AND worker = %s AND state = 'running'",
+                (now_iso(), job_id, worker),
+            ).rowcount > 0
+
+    def pending_job_items(self, job_id: str, limit: int) -> list[JobItem]:
+        with self._connection() as conn:
+            return [JobItem(**r) for r in conn.execute(
+                f"SELECT {_JOB_ITEM_COLUMNS} FROM job_items WHERE job_id = %s AND status IS NULL "
+                "ORDER BY position LIMIT %s", (job_id, limit))]
+
+    def record_job_items(self, job_id: str, worker: str, items: list[JobItem]) -> None:
+        with self._connection() as conn:
+            # Locked: a worker taking the job up meanwhile waits for this to commit.
+            holder = conn.execute("SELECT worker FROM jobs WHERE id = %s AND state = 'running' FOR UPDATE",
+                                  (job_id,)).fetchone()
+            if holder is None or holder["worker"] != worker:
+                raise JobLost(job_id)
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE job_items SET status = %s, document_id = %s, relations = %s, problem = %s "
+                    "WHERE job_id = %s AND position = %s AND status IS NULL",
+                    [(row[2], row[3], row[4], row[5], job_id, row[0]) for row in map(_job_item_row, items)],
+                )
+            conn.execute("UPDATE jobs SET updated_at = %s WHERE id = %s", (now_iso(), job_id))
+
+    def finish_job(self, job_id: str, worker: str) -> bool:
+        now = now_iso()
+        with self._connection() as conn:
+            return conn.execute(
+                "UPDATE jobs SET state = 'done', worker = NULL, lease_until = NULL, finished_at = %s, "
+                "updated_at = %s WHERE id = %s AND worker = %s AND state = 'running' "
+                "AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = %s AND status IS NULL)",
+                (now, now, job_id, worker, job_id),
+            ).rowcount > 0
 
     # -- documents ---------------------------------------------------------------------
 
@@ -808,6 +955,16 @@ def _relation(row, claims: dict[str, Claim]) -> Relation:
         status=row["status"], note=row["note"], created_at=row["created_at"], updated_at=row["updated_at"],
         reviewed_kind=row["reviewed_kind"], claim_a=claims[row["claim_a"]], claim_b=claims[row["claim_b"]],
     )
+
+
+def _job_item_row(item: JobItem) -> tuple:
+    """A JobItem as the columns of _JOB_ITEM_COLUMNS, in order."""
+    return (item.position, _jsonb(item.document), item.status, item.document_id, _jsonb(item.relations),
+            _jsonb(item.problem))
+
+
+def _jsonb(value) -> Jsonb | None:
+    return None if value is None else Jsonb(value)
 
 
 def _conflicts(r: Relation) -> tuple[Jsonb, str]:

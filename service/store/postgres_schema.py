@@ -26,6 +26,10 @@ TEXT_SEARCH_CONFIG = "simple"
 # Every process takes this advisory lock (within its migration transaction) before it
 # reads the schema version: of two processes starting together, one migrates.
 MIGRATION_LOCK = 0x63726F73_7366_01  # "crossf", 1
+# Held for each ingest turn (PostgresStore.exclusive_ingest) and while the first API
+# key is created: one at a time across every process and host on the database.
+INGEST_LOCK = 0x63726F73_7366_02
+FIRST_KEY_LOCK = 0x63726F73_7366_03
 
 # Built with the table, and again after a bulk load (PostgresStore.bulk_loading).
 VECTOR_INDEX = "CREATE INDEX IF NOT EXISTS claims_vector ON claims USING hnsw (vector vector_cosine_ops)"
@@ -133,6 +137,34 @@ MIGRATIONS: dict[int, list[str]] = {
             name TEXT,
             created_at TEXT NOT NULL,
             revoked_at TEXT
+        )""",
+    ],
+    # Ingest jobs (POST /v1/jobs): a queue any number of workers share.
+    4: [
+        """CREATE TABLE jobs (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            total INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            worker TEXT,
+            lease_until DOUBLE PRECISION,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX jobs_waiting ON jobs(state, seq)",
+        """CREATE TABLE job_items (
+            job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            document JSONB,
+            status INTEGER,
+            document_id TEXT,
+            relations JSONB,
+            problem JSONB,
+            PRIMARY KEY (job_id, position)
         )""",
     ],
 }

@@ -1,4 +1,4 @@
-"""Which way a named place lies from another, read off the parse."""
+"""Facts read off the parse: which way a named place lies from another (bearings), and records ("the deadliest since")."""
 
 import pytest
 
@@ -32,3 +32,17 @@ def test_two_compass_words_make_the_point_between(nlp):
 
     doc = nlp("It struck about 11 miles south-southwest of Hualien.")
     assert compass_degrees(next(t for t in doc if t.text == "southwest")) == 202.5
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It was the deadliest attack in Russia since the 2004 Beslan school siege.", [("deadly", "the 2004 Beslan school siege")]),
+        ("A 7.4 magnitude earthquake struck Taiwan, the strongest in 25 years.", [("strong", "25 years")]),
+        ("At least 44 people were killed.", []),
+    ],
+)
+def test_records(nlp, text, expected):
+    from service.text.records import records
+
+    assert [(r.superlative, r.mark) for r in records(nlp(text))] == expected
