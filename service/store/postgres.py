@@ -28,7 +28,7 @@ import numpy as np
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg.adapt import Dumper
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg.types.json import Jsonb, set_json_dumps
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -683,18 +683,16 @@ class PostgresStore:
         return page([_relation(r, claims) for r in rows[:limit]], rows, limit, key=lambda r: r["seq"])
 
     def source_stats(self) -> list[SourceStats]:
-        with self._connection() as conn:
-            conn.row_factory = psycopg.rows.tuple_row
-            sources = conn.execute(
+        with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            sources = cursor.execute(
                 "SELECT source, COUNT(*), COALESCE(SUM(claims_count), 0) FROM documents GROUP BY source "
                 "ORDER BY source"
             ).fetchall()
-            pairs = conn.execute(
+            pairs = cursor.execute(
                 "SELECT ca.source, cb.source, r.kind, COUNT(*) FROM relations r "
                 "JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
                 "WHERE r.kind IN ('agreement', 'contradiction') GROUP BY ca.source, cb.source, r.kind"
             ).fetchall()
-            conn.row_factory = dict_row
         return source_stats(sources, [(a, b, kind, int(n)) for a, b, kind, n in pairs])
 
     # -- copying a whole store (crossfact migrate) ----------------------------------------
