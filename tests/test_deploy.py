@@ -20,7 +20,7 @@ from live_server import LiveServer
 from service.api.auth import bootstrap_write_key, configured_bootstrap_key, hash_key
 from service.cli import main
 from service.config import Settings
-from service.store import SQLiteStore
+from service.store import open_store
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -95,12 +95,12 @@ def test_first_start_on_a_public_address_creates_the_configured_write_key(databa
         assert "created write key 1 (bootstrap)" in server.log() and key not in server.log()
     finally:
         server.stop()
-    keys = SQLiteStore(database).list_api_keys()
+    keys = open_store(Settings(db_path=database)).list_api_keys()
     assert [(k.scope, k.name, k.key_hash) for k in keys] == [("write", "bootstrap", hash_key(key))]
 
 
 def test_the_bootstrap_key_is_created_once_whatever_replicas_start_together(database):
-    stores = [SQLiteStore(database) for _ in range(4)]
+    stores = [open_store(Settings(db_path=database)) for _ in range(4)]
     start = threading.Barrier(len(stores))
 
     def bootstrap(store):

@@ -175,6 +175,7 @@ def test_a_job_whose_workers_keep_dying_fails(pipeline, client):
     assert failed["state"] == "failed" and "3 times" in failed["error"]
 
 
+@pytest.mark.sqlite_only
 def test_a_version_3_database_gains_the_jobs_tables(settings, store):
     store.db.conn.executescript("DROP TABLE job_items; DROP TABLE jobs; "
                                 "UPDATE meta SET value = '3' WHERE key = 'schema_version';")
