@@ -60,7 +60,8 @@ def test_compose_file_is_valid_postgres_api_replicas_and_worker(tmp_path):
     for service in (api, worker):
         assert service["environment"]["CROSSFACT_DATABASE_URL"].startswith("postgresql://")
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert api["environment"]["CROSSFACT_BOOTSTRAP_WRITE_KEY"] == "k" * 64
+    # The names compose sets are the ones the service reads.
+    assert configured_bootstrap_key(Settings.from_env(api["environment"])) == "k" * 64
 
 
 def test_compose_file_says_what_to_set_rather_than_start_a_service_that_refuses(tmp_path):
@@ -76,7 +77,8 @@ def test_compose_file_of_the_embedded_sqlite_path_is_valid(tmp_path):
     for name in ("crossfact", "worker"):
         assert services[name]["environment"]["CROSSFACT_DB_PATH"] == "/data/crossfact.db"
         assert services[name]["volumes"][0]["source"] == "crossfact-data"
-    assert services["crossfact"]["environment"]["CROSSFACT_BOOTSTRAP_WRITE_KEY"] == "k" * 64
+    assert configured_bootstrap_key(Settings.from_env(services["crossfact"]["environment"])) == "k" * 64
+    assert Settings.from_env(services["worker"]["environment"]).db_path == "/data/crossfact.db"
 
 
 def test_first_start_on_a_public_address_creates_the_configured_write_key(database, tmp_path):
