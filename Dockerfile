@@ -20,4 +20,6 @@ VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/v1/ready').status != 200)"
+# Serving 0.0.0.0 needs an API key: set CROSSFACT_BOOTSTRAP_WRITE_KEY (or ..._FILE) and the first
+# start creates it (docker-compose.yml does). `crossfact worker` runs the jobs of POST /v1/jobs.
 CMD ["crossfact", "serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -116,13 +116,14 @@ def free_port() -> int:
 class Server:
     """``crossfact serve`` in a child process, and one keep-alive connection to it."""
 
-    def __init__(self, db_path: str):
+    def __init__(self, db_path: str, root: str = ROOT):
         self.port = free_port()
-        # This checkout's service, not whichever one the ``crossfact`` script was installed from.
+        # This checkout's service (or the one at ``root``), not whichever one the
+        # ``crossfact`` script was installed from.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--db", db_path,
              "--threads", "4"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root,
         )
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
 

@@ -148,7 +148,7 @@ def main() -> None:
         rel = stored_kind(relations_of, ca, cb) if ca and cb else None
         stage = "segmentation" if not (ca and cb) else "candidates" if rel is None else "judged"
         rows.append({**p, "stage": stage, "stored": rel["kind"] if rel else None,
-                     "explanation": rel["explanation"] if rel else None,
+                     "explanation": rel["explanation"] if rel else None, "evidence": rel.get("evidence") if rel else None,
                      "stored_a": [c["text"] for c in ca], "stored_b": [c["text"] for c in cb]})
 
     dates = {a["id"]: a["date"] for c in clusters for a in c["articles"]}

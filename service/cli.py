@@ -1,6 +1,7 @@
 """The ``crossfact`` command: the Python API (``service.pipeline``) from a shell.
 
     crossfact serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--insecure]
+    crossfact worker [--until-idle] [--db PATH]
     crossfact keys create --scope read|write [--name NAME] [--db PATH]
     crossfact keys list [--db PATH]
     crossfact keys revoke ID [--db PATH]
@@ -58,15 +59,25 @@ def main():
 def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | None):
     """Serve the HTTP API with waitress (a production WSGI server)."""
     from service.api import create_app
+    from service.api.auth import bootstrap_write_key, configured_bootstrap_key
     from service.api.requestlog import configure_logging
     from service.api.server import serve as serve_app
 
     settings = _settings(db_path)
+    try:
+        first_key = configured_bootstrap_key(settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     pipeline = _pipeline(settings)
+    if first_key is not None:
+        created = bootstrap_write_key(pipeline.store, first_key)
+        if created is not None:
+            click.echo(f"created write key {created.id} (bootstrap) from the configured bootstrap key", err=True)
     if not _is_loopback(host) and not insecure and not pipeline.store.has_api_keys():
         raise click.UsageError(
             f"refusing to serve {host} with no API key: anyone who can reach it could read and write. "
-            "Create one with 'crossfact keys create --scope write', or pass --insecure."
+            "Create one with 'crossfact keys create --scope write', set CROSSFACT_BOOTSTRAP_WRITE_KEY, "
+            "or pass --insecure."
         )
     configure_logging()
     app = create_app(pipeline=pipeline)
@@ -74,6 +85,30 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
     serve_app(app, settings, host=host, port=port, threads=threads)
+
+
+@main.command()
+@click.option("--until-idle", is_flag=True, help="Exit once no job waits, instead of waiting for more.")
+@db_option
+def worker(until_idle: bool, db_path: str | None):
+    """Run the ingest jobs queued by POST /v1/jobs. Any number of workers, on any hosts
+    sharing the database, may run at once; SIGTERM or Ctrl-C hands the current job
+    back to the queue after the documents in hand."""
+    import signal
+
+    from service.api.requestlog import configure_logging
+    from service.worker import Worker
+
+    configure_logging()
+    pipeline = _pipeline(_settings(db_path))
+    pipeline.warm_up()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = Worker(pipeline)
+    click.echo(f"crossfact worker {runner.name} taking jobs (database {pipeline.settings.db_path})", err=True)
+    worked = runner.run(stop, until_idle=until_idle)
+    click.echo(json.dumps({"jobs": worked}))
 
 
 def _is_loopback(host: str) -> bool:

@@ -74,6 +74,17 @@ class Settings:
     max_text_chars: int = 200_000
     max_batch_documents: int = 50
     max_check_chars: int = 20_000
+    max_job_documents: int = 1000  # documents in one ingest job (POST /v1/jobs); the body limit bounds it too
+
+    # ingest jobs and `crossfact worker` (service/worker.py)
+    job_lease_s: float = 60.0  # a worker renews its hold on a job every third of this; a lapsed job goes to another
+    job_max_attempts: int = 3  # a job whose workers stopped this many times without finishing it fails
+    worker_poll_s: float = 1.0  # how often an idle worker looks for a queued job
+
+    # the first write key, created by `crossfact serve` at start while the store has no key at all
+    # (service.api.auth.bootstrap_write_key): the key itself, or a file holding it (a Docker or Kubernetes secret)
+    bootstrap_write_key: str = field(default="", repr=False)
+    bootstrap_write_key_file: str = ""
 
     # the HTTP server: what one client may hold (see docs/operations.md, "Hostile clients")
     max_connections: int = 1000  # open connections at once; beyond it new ones wait in the listen backlog

@@ -56,6 +56,10 @@ LIGHT_VERBS = frozenset("be have do make get set go take give seem become need".
 # "missiles launched" count the same missiles.
 GENERIC_COUNTED = frozenset("people person individual other man woman child passenger resident".split())
 
+# Counted nouns that stand for anyone at all: "all 224 people on board" and "120 people
+# wounded" need not be one group.
+ANYONE = frozenset("people person persons individual individuals".split())
+
 # Words that stand for a doer without naming one: "no one", "none of them", "it".
 PRONOUNS = frozenset("i you he she it we they one none nobody someone somebody anyone everyone this that these those".split())
 
@@ -124,6 +128,35 @@ EVOLVING_COUNTS = frozenset(
     "arrest arrested detain detained hospitalize hospitalized".split()
 )
 
+# What can befall a person in an incident, as counted ("killed", "detained"). Death and
+# the living fates cannot befall the same person: "all four perpetrators were detained"
+# leaves none of them killed.
+DEATH_FATES = frozenset("kill killed die died dead death drown perish fatality".split())
+LIVING_FATES = frozenset(
+    "survive survivor rescue save detain arrest capture injure wound hurt hospitalize evacuate".split()
+)
+# Words that make a figure the whole of what it counts ("all 175 passengers", "every one
+# of the 12 miners"), and those that make it what the whole leaves out ("all but two").
+WHOLE_GROUP = frozenset("all every entire".split())
+ALL_BUT = frozenset("but except".split())
+
+# What a report calls the story's incident when it says when or where it happened ("the
+# accident occurred at 9:07 local time", "the attack happened near the station"), and the
+# acts that are such an incident: where and when a plane crashed is where and when the
+# accident occurred.
+INCIDENT_NOUNS = frozenset(
+    "event incident accident crash collision disaster tragedy attack shooting explosion blast shipwreck "
+    "sinking derailment".split()
+)
+HAPPEN_VERBS = frozenset("occur happen unfold".split())
+INCIDENT_VERBS = frozenset("crash sink capsize collide derail explode strike attack storm erupt collapse".split())
+
+# Compass points in degrees; "northern", "westward" and "north-east" are read to these.
+COMPASS = {
+    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
+    "south": 180.0, "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+}
+
 # How a place relates to what happened, by the preposition that introduces it.
 PLACE_ROLES = {
     "in": "at", "at": "at", "on": "at", "inside": "at", "into": "at",
@@ -135,7 +168,7 @@ REGION_WORDS = ("region", "regional", "middle east", "mideast")
 
 # Words that make the same count: "killed" and "dead" count the same people.
 SYNONYMS = (
-    frozenset("kill killed dead death die casualty fatality".split()),
+    frozenset("kill killed dead death die casualty fatality toll".split()),
     frozenset("wound wounded injure injured injury hurt".split()),
     frozenset("missile rocket projectile".split()),
     frozenset("visit trip tour".split()),
@@ -145,6 +178,7 @@ SYNONYMS = (
     frozenset("perpetrator gunman attacker assailant suspect".split()),
     frozenset("lawmaker legislator".split()),
     frozenset("quake earthquake".split()),
+    frozenset("big large".split()),
     frozenset("ceasefire truce armistice".split()),
     frozenset("meet meeting talk".split()),
     frozenset("boy child kid".split()),

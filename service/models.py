@@ -130,6 +130,9 @@ class QuantityInterval(_Plain):
     ordinal: bool = False
     approximate: bool = False
     value: float | None = None  # the figure as written ("at least 44" -> 44); None for ranges
+    # "all" when the figure is the whole group ("all 175 passengers"), "all but" when it is
+    # what the whole leaves out ("all but two passengers": two are not among the killed)
+    share: str = ""
 
     @property
     def nominal(self) -> float | None:
@@ -167,6 +170,7 @@ class AnchoredDate(_Plain):
     start: str
     end: str
     granularity: str = "day"
+    act: str = ""  # the verb it dates ("crashed at 9:03" -> "crash"): a claim may date several acts
 
 
 @dataclass
@@ -183,6 +187,7 @@ class PlaceFact(_Plain):
     kind: str = ""
     country: str = ""
     role: str = ""
+    act: str = ""  # the verb it places ("sank in the Aegean" -> "sink")
 
 
 @dataclass
@@ -192,6 +197,36 @@ class Outcome(_Plain):
     topic: str  # the lemma of the thing ("ceasefire", "motion")
     state: str  # "reached" | "not reached"
     word: str  # the word that says so, as written ("resisting", "agreed")
+
+
+@dataclass
+class Bearing(_Plain):
+    """Which way a named place lies from another: "Crocus City Hall, located just west of
+    the capital" is ``Bearing("west", 270.0, "capital", "Crocus City Hall")``."""
+
+    direction: str  # as written: "west", "northern", "south-southwest"
+    degrees: float  # clockwise from north
+    reference: str  # the place it is reckoned from, as written, without "the"
+    located: str  # the named place it locates
+
+
+@dataclass
+class Act(_Plain):
+    """An act a claim states besides its main one, or within it: "Video showed the plane
+    attempting a belly landing" states an attempt at a belly landing."""
+
+    predicate: str  # the verb's lemma
+    subject: str | None = None
+    object: str | None = None
+
+
+@dataclass
+class Record(_Plain):
+    """ "the deadliest attack since the 2004 Beslan siege": a superlative (as a lemma,
+    "deadly") and the mark it is measured from, as written."""
+
+    superlative: str
+    mark: str
 
 
 @dataclass
@@ -213,11 +248,17 @@ class Facts(_Plain):
     region: bool = False  # speaks of a region ("across the Middle East") rather than one country
     places: list[PlaceFact] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    bearings: list[Bearing] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)  # the acts of its other clauses, with their objects
 
     @classmethod
     def from_dict(cls, data):
         data = dict(data or {})
         data["places"] = [PlaceFact.from_dict(p) for p in data.get("places", [])]
+        data["bearings"] = [Bearing.from_dict(b) for b in data.get("bearings", [])]
+        data["records"] = [Record.from_dict(r) for r in data.get("records", [])]
+        data["acts"] = [Act.from_dict(a) for a in data.get("acts", [])]
         data["outcomes"] = [Outcome.from_dict(o) for o in data.get("outcomes", [])]
         data["entities"] = [Entity.from_dict(e) for e in data.get("entities", [])]
         data["quantities"] = [QuantityInterval.from_dict(q) for q in data.get("quantities", [])]

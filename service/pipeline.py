@@ -15,7 +15,9 @@ import re
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -89,6 +91,15 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
+def _remembered(relate, verdicts: dict, claim: Claim, other: Claim, similarity: float) -> Verdict:
+    """``relate``'s verdict on the pair, given once per pair, stories and similarity:
+    everything a verdict reads that can differ between two matches of one ingest."""
+    key = (claim.id, claim.story_id, other.id, other.story_id, similarity)
+    if key not in verdicts:
+        verdicts[key] = relate(claim, other, similarity)
+    return verdicts[key]
+
+
 def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
     """A new relation from ``claim`` (of the later document) to ``other``."""
     return Relation(
@@ -106,8 +117,8 @@ class Pipeline:
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
         self.index = CorpusIndex(settings)
         self.relater = Relater(settings)
-        # Matching, relating and storing run one at a time per process, so two articles
-        # ingested together still see each other's claims.
+        # Threads of this process queue here for their turn (see _commit), rather than
+        # on the database's lock, which makes a waiting thread poll.
         self._commit_lock = threading.Lock()
 
     @property
@@ -179,13 +190,19 @@ class Pipeline:
             raise result
         return result
 
-    def ingest_many(self, articles: list[Article]) -> list[IngestResult | Exception]:
+    def ingest_many(self, articles: list[Article],
+                    on_stored: Callable[[int, IngestResult], None] | None = None) -> list[IngestResult | Exception]:
         """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
         or the exception that failed that article alone (logged here).
 
         The claims of all of them are embedded in one batch, which the encoder runs
         much faster than many small ones; each document still commits on its own, so
         one failure loses nothing else, and later articles relate to earlier ones.
+
+        ``on_stored(i, result)`` is called for each article that reaches the store
+        (stored, or found a duplicate there), inside the transaction that stores it:
+        what it writes commits with the document, and if it raises, the document is not
+        stored (that article's result is then the exception).
         """
         results: list[IngestResult | Exception | None] = [None] * len(articles)
         fresh: list[tuple[int, Document, CleanedText]] = []
@@ -209,8 +226,9 @@ class Pipeline:
         vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
         for i, document, found in ready:
+            stored = (lambda result, i=i: on_stored(i, result)) if on_stored else None
             try:
-                results[i] = self._commit(document, found, vectors[offset : offset + len(found)])
+                results[i] = self._commit(document, found, vectors[offset : offset + len(found)], stored)
             except Exception as exc:
                 log.exception("storing article %d of %d failed", i + 1, len(articles))
                 results[i] = exc
@@ -267,27 +285,68 @@ class Pipeline:
             log.exception("segmenting an article failed")
             return exc
 
-    def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> IngestResult:
-        """Place in a story, match, relate and store one document, one at a time per process."""
-        with self._commit_lock:
-            self.index.refresh(self.store)
-            member = self.place_in_story(document, claims, vectors)
-            relations = self.relations(claims, vectors, self.story_pool(member.story_id))
-            try:
-                stored = self.store.add_document(document, claims, vectors, relations, member)
-            except DuplicateDocument as dup:
-                return IngestResult(dup.existing, duplicate=True)
-        result = IngestResult(stored, duplicate=False)
-        result.relations.update(Counter(r.kind for r in relations))
+    def _commit(self, document: Document, claims: list[Claim], vectors: np.ndarray,
+                on_stored: Callable[[IngestResult], None] | None = None) -> IngestResult:
+        """Place in a story, match, relate and store one document, in its turn.
+
+        No relation may depend on which process stored what: a document's claims must
+        be related to every claim stored before it, by any process on any host. So the
+        four steps run in one turn of the store's ``exclusive_ingest``, which no other
+        thread or process shares: the index first catches up with every claim committed
+        before the turn began, the story and the relations are decided against that,
+        and the document commits before the next turn begins. Two related articles
+        stored at the same moment by two processes are thus taken one after the other,
+        and the later one is related to the earlier one (and joins its story).
+
+        A lock around the whole step, rather than relating after commit from a shared
+        watermark, keeps one place where relations are made and the all-or-nothing
+        ingest. What it costs is that the steps in the turn run one at a time; cleaning,
+        parsing and embedding still run in parallel. To keep the turn short, the same
+        decision is first made before it, against the corpus as this process sees it
+        then: the turn makes it again, but judges only the pairs it has not judged
+        already (those with claims committed meanwhile, or whose story changed), so
+        the turn's answer is the one judging every pair in it would give
+        (docs/performance.md measures both).
+        """
+        # A story the document starts has one id in both decisions, so its verdicts carry over.
+        verdicts: dict = {}
+        new_story_id = new_id("sty")
+        self.index.refresh(self.store)
+        self._decide(document, claims, vectors, verdicts, new_story_id)
+        with self._commit_lock, self.store.exclusive_ingest():
+            return self._store_in_turn(document, claims, vectors, verdicts, new_story_id, on_stored)
+
+    def _store_in_turn(self, document: Document, claims: list[Claim], vectors: np.ndarray, verdicts: dict,
+                       new_story_id: str, on_stored: Callable[[IngestResult], None] | None) -> IngestResult:
+        """What ``_commit`` does in its turn: catch up, decide again, store."""
+        self.index.refresh(self.store)
+        member, relations = self._decide(document, claims, vectors, verdicts, new_story_id)
+        try:
+            stored = self.store.add_document(document, claims, vectors, relations, member)
+        except DuplicateDocument as dup:
+            result = IngestResult(dup.existing, duplicate=True)
+        else:
+            result = IngestResult(stored, duplicate=False)
+            result.relations.update(Counter(r.kind for r in relations))
+        if on_stored is not None:
+            on_stored(result)
         return result
 
-    def place_in_story(self, document: Document, claims: list[Claim], vectors: np.ndarray) -> StoryMember:
-        """The story stage: the story the document joins (or starts), set on the
-        document and its claims so that relate can read it."""
+    def _decide(self, document: Document, claims: list[Claim], vectors: np.ndarray, verdicts: dict,
+                new_story_id: str | None) -> tuple[StoryMember, list[Relation]]:
+        """The document's story and relations against the corpus as the index has it now."""
+        member = self.place_in_story(document, claims, vectors, new_story_id)
+        return member, self.relations(claims, vectors, self.story_pool(member.story_id), verdicts=verdicts)
+
+    def place_in_story(self, document: Document, claims: list[Claim], vectors: np.ndarray,
+                       new_story_id: str | None = None) -> StoryMember:
+        """The story stage: the story the document joins (or starts, as ``new_story_id``
+        if given), set on the document and its claims so that relate can read it."""
         member = story.document_member(document, claims, vectors)
         candidates = self.store.candidate_stories(story.window(member.date, self.settings),
                                                   self.settings.story_max_candidates)
-        member.story_id = story.place(member, candidates, self.settings).story_id or new_id("sty")
+        placed = story.place(member, candidates, self.settings).story_id
+        member.story_id = placed or new_story_id or new_id("sty")
         document.story_id = member.story_id
         for claim in claims:
             claim.story_id = member.story_id
@@ -300,27 +359,30 @@ class Pipeline:
         pool = [c for c in pool if c.id in vectors]
         return pool, np.stack([vectors[c.id] for c in pool]) if pool else np.zeros((0, 0), dtype=np.float32)
 
-    def relations(self, claims: list[Claim], vectors: np.ndarray, story_pool=None, neighbours=None) -> list[Relation]:
+    def relations(self, claims: list[Claim], vectors: np.ndarray, story_pool=None, neighbours=None,
+                  verdicts: dict | None = None) -> list[Relation]:
         """The relations worth storing: every verdict on the top-k candidates, and the
         decisive ones (agreement, contradiction) of the wider search within the story."""
         return [
             relation(claim, m.claim, m.verdict, m.similarity)
-            for claim, match in zip(claims, self.match(claims, vectors, neighbours, story_pool))
+            for claim, match in zip(claims, self.match(claims, vectors, neighbours, story_pool, verdicts))
             for m in match
             if not (m.widened and m.verdict.kind == "related")
         ]
 
-    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None) -> list[list[Match]]:
+    def match(self, claims: list[Claim], vectors: np.ndarray, neighbours=None, story_pool=None,
+              verdicts: dict | None = None) -> list[list[Match]]:
         """For each claim, the corpus claims it relates to, with the verdict for each pair.
 
         ``neighbours`` finds the candidates (default: the vector index alone, which is
         all an ingest can afford per claim); ``story_pool`` widens the search within the
-        claims' story (see ``service.match``)."""
+        claims' story (see ``service.match``). ``verdicts`` keeps the verdicts given,
+        so that a second match of the same claims judges only the pairs that are new."""
         neighbours = neighbours if neighbours is not None else self.index
         candidates = find_candidates(claims, vectors, neighbours, self.store.get_claims, self.settings, story_pool)
+        judge = self.relater.relate if verdicts is None else partial(_remembered, self.relater.relate, verdicts)
         return [
-            [Match(c.claim, self.relater.relate(claim, c.claim, c.similarity), c.similarity, c.score, c.widened)
-             for c in found]
+            [Match(c.claim, judge(claim, c.claim, c.similarity), c.similarity, c.score, c.widened) for c in found]
             for claim, found in zip(claims, candidates)
         ]
 

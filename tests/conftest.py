@@ -30,6 +30,14 @@ def encoder():
 
 
 @pytest.fixture
+def database(tmp_path) -> str:
+    """What ``--db`` and ``CROSSFACT_DB_PATH`` take for a fresh, empty database: tests
+    that start real processes on one database take it from here, so they can run
+    against every store this fixture gives."""
+    return str(tmp_path / "crossfact.db")
+
+
+@pytest.fixture
 def settings(tmp_path):
     return Settings(db_path=str(tmp_path / "crossfact.db"))
 

@@ -27,18 +27,24 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, db_path: Path, *, threads: int = 4, env: dict[str, str] | None = None):
-        self.db_path = Path(db_path)
+    """``db_path`` is what ``--db`` takes: a SQLite file (the log goes beside it) or a
+    database URL (give ``log_dir`` then)."""
+
+    def __init__(self, db_path, *, threads: int = 4, env: dict[str, str] | None = None,
+                 log_dir: Path | None = None, host: str = "127.0.0.1"):
+        self.db_path = db_path
         self.threads = threads
         self.extra_env = env or {}
+        self.host = host
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = self.db_path.with_suffix(f".{self.port}.log")
+        folder = Path(log_dir) if log_dir is not None else Path(db_path).parent
+        self.log_path = folder / f"server.{self.port}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self, wait_for: str = "/v1/ready") -> LiveServer:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **self.extra_env}
-        command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        command = [sys.executable, "-m", "service.cli", "serve", "--host", self.host, "--port", str(self.port),
                    "--threads", str(self.threads), "--db", str(self.db_path)]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -37,3 +37,26 @@ def synthetic_documents(count: int, prefix: str = "doc") -> list[dict]:
          "source": f"outlet-{i % 5}", "published_at": "2024-03-01"}
         for i in range(count)
     ]
+
+
+# Twenty towns and what happened there: each pair of reports below tells of one incident.
+_TOWNS = ["Ashford", "Bexley", "Carlisle", "Dunmore", "Eastwick", "Falmouth", "Glenrock", "Hartlepool", "Ilkley",
+          "Jarrow", "Kendal", "Ludlow", "Malton", "Newquay", "Oakham", "Penrith", "Redruth", "Selby", "Thirsk", "Wigton"]
+_EVENTS = [("fire swept through a warehouse", "workers"), ("bus crashed on the bypass", "passengers"),
+           ("gas explosion wrecked a block of flats", "residents"), ("bridge collapsed over the river", "people")]
+
+
+def conflicting_pairs(count: int) -> list[tuple[dict, dict]]:
+    """``count`` pairs of reports, two outlets each telling one incident with different
+    death tolls: each pair is a contradiction, and pairs are about different towns."""
+    pairs = []
+    for i in range(count):
+        town, (event, who) = _TOWNS[i % len(_TOWNS)], _EVENTS[i % len(_EVENTS)]
+        first, second = 3 + i, 11 + 2 * i
+        pairs.append((
+            {"text": f"A {event} in {town} on Monday, killing {first} {who}, officials said.",
+             "url": f"https://example.org/a/{i}", "source": "wire-a", "published_at": "2025-03-03"},
+            {"text": f"{second} {who} were killed in {town} on Monday when a {event}, the police said.",
+             "url": f"https://example.org/b/{i}", "source": "wire-b", "published_at": "2025-03-03"},
+        ))
+    return pairs

@@ -99,3 +99,13 @@ def test_dates_at_the_edge_of_the_calendar_are_placed_or_left_unanchored(publish
         anchored = anchor_date(phrase, published)
         assert anchored is None or date.min <= date.fromisoformat(anchored.start) <= date.max
     assert anchor_date("July 27, 2024", published).start == "2024-07-27"
+
+
+@pytest.mark.parametrize("text", ["June 14th", "Wednesday, June 14th", "March 23"])
+def test_without_publication_a_day_without_its_year_stays_unanchored(text):
+    assert anchor_date(text, None) is None  # not the year 2014 or 2023
+
+
+def test_a_clock_marked_local_time_is_a_time_of_the_act_it_dates(nlp):
+    (found,) = extract_dates(nlp("The event occurred at 9:07 local time, reports Yonhap."), None)
+    assert (found.text, found.start, found.granularity, found.act) == ("9:07", "09:07:00", "time", "occur")

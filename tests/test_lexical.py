@@ -10,6 +10,7 @@ import numpy as np
 
 from service.models import Claim, Document
 from service.store import SQLiteStore
+from service.store.sqlite import SCHEMA_VERSION
 
 
 def add(store: SQLiteStore, name: str, texts: list[str]) -> list[str]:
@@ -87,7 +88,7 @@ def test_a_schema_2_database_loses_its_fts_table_and_logs_each_removal_once(sett
     """)
     add(store, "a", ["one claim"])
     migrated = SQLiteStore(settings.db_path)
-    assert migrated.stored_schema_version() == 3
+    assert migrated.stored_schema_version() == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "claims_fts" not in tables and "claims_fts_delete" not in tables
     migrated.delete_document("doc_a")

@@ -30,3 +30,22 @@ def test_batched_vectors_are_the_ones_single_ingest_stores(pipeline, encoder):
     batch = pipeline.store.vectors_since(0)
     texts = [c.text for c in pipeline.store.document_claims(result.document.id, limit=50, cursor=None).items]
     assert (abs(batch.vectors - encoder.encode(texts)) < 1e-4).all()
+
+
+def test_a_document_stored_by_another_process_just_before_the_turn_is_related(pipeline, settings, encoder):
+    """The first decision, made before the turn, cannot see it; the turn's must."""
+    from service.pipeline import Pipeline
+    from service.store import SQLiteStore
+
+    other = Pipeline(settings, SQLiteStore(settings.db_path), encoder=encoder)
+    turn = pipeline.store.exclusive_ingest
+    meanwhile = []
+
+    def another_commits_first():
+        meanwhile.append(other.ingest(Article(text=A, source="wire")))
+        return turn()
+
+    pipeline.store.exclusive_ingest = another_commits_first
+    (result,) = pipeline.ingest_many([Article(text=B, source="daily")])
+    assert sum(result.relations.values()) >= 1
+    assert result.document.story_id == meanwhile[0].document.story_id

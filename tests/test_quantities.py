@@ -130,3 +130,21 @@ def test_vague_scales(nlp, text, low, high):
     q = only(nlp, text)
     assert (q.low, q.high, q.approximate) == (low, high, True)
     assert q.counts.startswith("people")
+
+
+@pytest.mark.parametrize(
+    "text, figure, counts, share",
+    [
+        ("All but two passengers, who were rescued, were probably killed.", "two", "passengers killed", "all but"),
+        ("All 175 passengers were killed.", "175", "passengers killed", "all"),
+        ('He said "all four direct perpetrators have been found and detained".', "four", "perpetrators detained", "all"),
+        ("At least two perpetrators have been killed.", "At least two", "perpetrators killed", ""),
+    ],
+)
+def test_a_figure_says_whether_it_is_the_whole_group(nlp, text, figure, counts, share):
+    q = only(nlp, text)
+    assert (q.text, q.counts, q.share) == (figure, counts, share)
+
+
+def test_a_model_number_is_no_range(nlp):
+    assert [q.text for q in quantities(nlp, "A Jeju Air Boeing 737-800 crash-landed, killing 122 people.")] == ["122"]

@@ -99,3 +99,92 @@ def test_forty_fires_in_forty_towns_make_no_contradiction(pipeline):
     from service.store import RelationFilter
     page = pipeline.store.list_relations(RelationFilter(kind="contradiction"), limit=100, cursor=None)
     assert page.items == []
+
+
+def in_one_story(pipeline, a, b, a_published_at=None, b_published_at=None):
+    """The verdict on two claims of one story, as ingest judges them."""
+    from service.relate.classify import classify
+
+    claim_a, claim_b, similarity, _ = pipeline.compare(a, b, a_published_at, b_published_at)
+    claim_a.story_id = claim_b.story_id = "story-1"
+    return classify(claim_a, claim_b, similarity)
+
+
+def test_all_perpetrators_detained_contradicts_some_of_them_killed(pipeline):
+    v = in_one_story(pipeline, "At least two perpetrators of the attack have been killed, the BBC reports.",
+                     'He said "all four direct perpetrators have been found and detained".')
+    assert v.kind == "contradiction"
+    assert (v.conflicts[0].type, v.conflicts[0].a, v.conflicts[0].b, v.conflicts[0].about) == (
+        "outcome", "At least two killed", "all four detained", "perpetrators")
+    assert v.evidence["basis"] == "values"
+
+
+def test_all_but_two_contradicts_all_of_them(pipeline):
+    v = compare(pipeline, "All but two passengers, who were rescued, were probably killed.",
+                "All 175 passengers and four of the six crew members onboard were killed.")
+    assert v.kind == "contradiction"
+    assert [(c.type, c.a, c.b) for c in v.conflicts] == [("number", "all but two", "all 175")]
+
+
+def test_all_but_two_is_no_count_of_two(pipeline):
+    v = compare(pipeline, "All but two passengers were killed.", "Two passengers were killed.")
+    assert v.kind != "agreement"
+    assert not any(f["fact"] == "figure" and f["judgement"] == "same" for f in v.evidence["aligned"])
+
+
+def test_everyone_on_one_plane_is_not_everyone_in_a_hall(pipeline):
+    v = in_one_story(pipeline, "In 2015 a bomb downed a Russian plane over Sinai, killing all 224 people on board.",
+                     "Officials said 11 people had been detained.")
+    assert v.kind == "related"
+
+
+def test_when_the_story_incident_occurred_contradicts_when_the_plane_crashed(pipeline):
+    a, b = "The event occurred today, December 29, at 9:07 local time, reports Yonhap.", \
+        "At 9:03 AM, a passenger plane carrying 181 people crashes at Muan International Airport."
+    v = in_one_story(pipeline, a, b)
+    assert v.kind == "contradiction"
+    assert [(c.type, c.a, c.b) for c in v.conflicts] == [("time", "9:07", "9:03 AM")]
+    assert compare(pipeline, a, b).kind != "contradiction"  # with no story, it may be another accident
+
+
+def test_when_the_incident_occurred_says_nothing_of_later_acts(pipeline):
+    v = in_one_story(pipeline, "The accident occurred at 9:07 local time.", "Rescuers arrived at 10:15 a.m.")
+    assert v.kind == "related"
+
+
+def test_where_the_incident_occurred_contradicts_where_the_vessel_sank(pipeline):
+    v = in_one_story(pipeline, "The accident occurred on Wednesday in the Ionian Sea, off the coast of Pylos.",
+                     "More than 500 migrants are presumed drowned after their vessel sank in the Aegean Sea.")
+    assert v.kind == "contradiction"
+    assert [(c.type, c.a, c.b) for c in v.conflicts] == [("place", "the Ionian Sea", "the Aegean Sea")]
+
+
+@pytest.mark.parametrize(("bearing", "kind"), [("west", "contradiction"), ("north-west", "related")])
+def test_one_hall_on_two_sides_of_the_capital(pipeline, bearing, kind):
+    v = compare(pipeline, "Gunmen stormed the Crocus City Hall, in Moscow's northern suburb of Krasnogorsk.",
+                f"The band was to perform at Crocus City Hall, located just {bearing} of the capital.")
+    assert v.kind == kind
+    if kind == "contradiction":
+        assert [(c.type, c.about) for c in v.conflicts] == [("place", "which way Crocus City Hall lies")]
+
+
+def test_one_record_from_one_mark_agrees_within_a_story(pipeline):
+    v = in_one_story(pipeline, "This tragic event marks the deadliest assault in Russia since the infamous 2004 Beslan school siege.",
+                     "Armed men burst into the concert venue near Moscow on Friday, killing at least 137 people in the "
+                     "deadliest attack in Russia since the 2004 Beslan school siege.")
+    assert v.kind == "agreement"
+    assert any(f["fact"] == "record" for f in v.evidence["aligned"])
+
+
+def test_one_record_from_two_marks_is_no_agreement(pipeline):
+    v = in_one_story(pipeline, "It was the largest protest since 2016.", "It was the largest protest since 1987.")
+    assert v.kind != "agreement"
+
+
+def test_an_act_in_another_clause_aligns_with_the_main_act(pipeline):
+    v = in_one_story(pipeline, "Video showed the plane, its landing gear still retracted, attempting a belly landing.",
+                     "After circling the airport, it attempted an emergency belly landing, without the landing gear "
+                     "fully extended.")
+    assert v.kind == "agreement"
+    assert v.evidence["basis"] == "story"
+    assert {"fact": "act", "a": "attempt a belly landing", "b": "attempt an emergency belly landing"} in v.evidence["aligned"]

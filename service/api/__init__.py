@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.api import analysis, claims, documents, meta, stories
+from service.api import analysis, claims, documents, jobs, meta, stories
 from service.api.auth import register_auth
 from service.api.errors import register_error_handlers
 from service.api.io import StrictJSONProvider
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.config["MAX_CONTENT_LENGTH"] = pipeline.settings.max_body_bytes
     app.json = StrictJSONProvider(app)
     app.extensions["crossfact.pipeline"] = pipeline
-    for module in (documents, claims, stories, analysis, meta):
+    for module in (documents, jobs, claims, stories, analysis, meta):
         app.register_blueprint(module.bp, url_prefix="/v1")
     register_error_handlers(app)
     register_request_log(app)

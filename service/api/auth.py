@@ -42,6 +42,39 @@ def create_key(store, scope: str, name: str | None = None) -> tuple[str, ApiKey]
     return key, store.create_api_key(hash_key(key), scope, name)
 
 
+BOOTSTRAP_KEY_MIN_CHARS = 32  # as many random characters as a guess should never find
+
+
+def configured_bootstrap_key(settings) -> str | None:
+    """The first write key the operator configured (``CROSSFACT_BOOTSTRAP_WRITE_KEY``, or
+    the file ``CROSSFACT_BOOTSTRAP_WRITE_KEY_FILE`` names), or None; a ValueError says
+    what is wrong with it."""
+    if settings.bootstrap_write_key and settings.bootstrap_write_key_file:
+        raise ValueError("set CROSSFACT_BOOTSTRAP_WRITE_KEY or CROSSFACT_BOOTSTRAP_WRITE_KEY_FILE, not both")
+    key = settings.bootstrap_write_key
+    if settings.bootstrap_write_key_file:
+        try:
+            with open(settings.bootstrap_write_key_file, encoding="utf-8") as f:
+                key = f.read().strip()
+        except OSError as exc:
+            raise ValueError(f"cannot read CROSSFACT_BOOTSTRAP_WRITE_KEY_FILE: {exc}") from None
+    if not key:
+        return None
+    if len(key) < BOOTSTRAP_KEY_MIN_CHARS or not key.isascii() or not key.isprintable() or " " in key:
+        raise ValueError(f"the bootstrap write key must be at least {BOOTSTRAP_KEY_MIN_CHARS} printable ASCII "
+                         "characters without spaces, e.g. the output of: openssl rand -hex 32")
+    return key
+
+
+def bootstrap_write_key(store, key: str) -> ApiKey | None:
+    """Make ``key`` a write key if the store has no key at all, so that a service first
+    started on a public address (a container) has a way in: the operator chose the key
+    and holds it; only its hash is stored. Idempotent, and race-free across replicas
+    started together (``Store.create_first_api_key``): at most one key is created, and
+    once any key exists (created, or revoked) this does nothing."""
+    return store.create_first_api_key(hash_key(key), "write", "bootstrap")
+
+
 def required_scope(doc: dict, method: str) -> str:
     """The scope a view needs: what its ``@documented`` says, else read for GET and write for the rest."""
     return doc.get("scope") or ("read" if method in SAFE_METHODS else "write")

@@ -7,7 +7,8 @@ from werkzeug.routing import BaseConverter
 
 from service.api.errors import ApiError
 from service.api.io import (
-    claim_json, document_json, found, not_found, page_json, pipeline, read_json, read_query, settings, too_long, validate,
+    claim_json, document_json, found, not_found, page_json, pipeline, raw_json, read_json, read_query, settings, too_long,
+    validate,
 )
 from service.api.openapi import documented
 from service.api.schemas import (
@@ -38,10 +39,10 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("document_i
                 "documents_delete_document": {"document_id": "$response.body#/id"},
             })
 def create_document():
-    (outcome,) = _ingest([read_json(DocumentIn)], [""])
+    (outcome,) = _ingest(validated_items([raw_json()], [""]), [""])
     if isinstance(outcome, ApiError):
         raise outcome
-    return jsonify(_ingest_json(outcome)), 200 if outcome.duplicate else 201
+    return jsonify(ingest_json(outcome)), 200 if outcome.duplicate else 201
 
 
 @bp.post("/documents/batch")
@@ -50,26 +51,61 @@ def create_document():
             links={"documents_get_document": {"document_id": "$response.body#/data/0/result/id"}})
 def create_documents():
     batch = read_json(BatchIn)
-    limit = settings().max_batch_documents
-    if len(batch.documents) > limit:
-        raise ApiError(422, "Invalid request", f"a batch holds at most {limit} documents",
+    documents = read_documents(batch.documents, settings().max_batch_documents, "a batch")
+    prefixes = item_prefixes(len(documents))
+    return jsonify({"data": [item_json(outcome) for outcome in _ingest(validated_items(documents, prefixes),
+                                                                       prefixes)]})
+
+
+def read_documents(documents: list, limit: int, what: str) -> list:
+    """The documents of a batch or a job, if there are at most ``limit``; else a 422."""
+    if len(documents) > limit:
+        raise ApiError(422, "Invalid request", f"{what} holds at most {limit} documents",
                        [{"field": "documents", "message": f"at most {limit} items"}])
-    prefixes = [f"documents.{i}." for i in range(len(batch.documents))]
+    return documents
+
+
+def item_prefixes(count: int) -> list[str]:
+    """How error fields name each item of ``documents``."""
+    return [f"documents.{i}." for i in range(count)]
+
+
+def validated_items(documents: list, prefixes: list[str]) -> list:
+    """Each item as a DocumentIn, or the ApiError that says why it cannot be one (its
+    text over the limit included): an invalid item fails alone, in its own result."""
     items: list = []
-    for raw, prefix in zip(batch.documents, prefixes):
+    limit = settings().max_text_chars
+    for raw, prefix in zip(documents, prefixes):
         try:
-            items.append(validate(DocumentIn, raw, prefix=prefix))
+            item = validate(DocumentIn, raw, prefix=prefix)
         except ApiError as exc:
             items.append(exc)
-    return jsonify({"data": [_batch_item(outcome) for outcome in _ingest(items, prefixes)]})
+            continue
+        # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
+        items.append(too_long(prefix + "text", limit) if item.text is not None and len(item.text) > limit else item)
+    return items
 
 
-def _batch_item(outcome) -> dict:
+def _article(item: DocumentIn) -> Article:
+    return Article(text=item.text, html=item.html, url=item.url, title=item.title, source=item.source,
+                   published_at=item.published_at, metadata=item.metadata or {})
+
+
+def ingest_error(result: Exception, field: str) -> ApiError:
+    """What a client is told of an article that failed: an EmptyArticle names the
+    ``field`` that had nothing left in it; anything else is the server's fault."""
+    if isinstance(result, EmptyArticle):
+        return ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
+    return ApiError(500, "Internal Server Error", "the server failed to ingest this document; it has been logged")
+
+
+def item_json(outcome) -> dict:
+    """One item of a batch's (or a job's) results: its status, and the ingest's answer or the problem."""
     if isinstance(outcome, ApiError):
         return {"status": outcome.status, "problem": {
             "type": "about:blank", "title": outcome.title, "status": outcome.status, "detail": outcome.detail,
             "errors": outcome.errors}}
-    return {"status": 200 if outcome.duplicate else 201, "result": _ingest_json(outcome)}
+    return {"status": 200 if outcome.duplicate else 201, "result": ingest_json(outcome)}
 
 
 @bp.get("/documents")
@@ -122,29 +158,14 @@ def _ingest(items: list, prefixes: list[str]) -> list:
     item that is already an ApiError stays one. ``prefixes`` name each item's place
     in error fields."""
     outcomes = list(items)
-    articles, places = [], []
-    for i, (item, prefix) in enumerate(zip(items, prefixes)):
-        if isinstance(item, ApiError):
-            continue
-        # HTML is bounded by the body size limit; its text is what costs, and is bounded here.
-        limit = settings().max_text_chars
-        if item.text is not None and len(item.text) > limit:
-            outcomes[i] = too_long(prefix + "text", limit)
-            continue
-        articles.append(Article(text=item.text, html=item.html, url=item.url, title=item.title,
-                                source=item.source, published_at=item.published_at, metadata=item.metadata or {}))
-        places.append(i)
-    for i, result in zip(places, pipeline().ingest_many(articles)):
-        if isinstance(result, EmptyArticle):
-            field = prefixes[i] + ("text" if items[i].text is not None else "html")
-            result = ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
-        elif isinstance(result, Exception):  # logged by the pipeline; the other items stand
-            result = ApiError(500, "Internal Server Error",
-                              "the server failed to ingest this document; it has been logged")
+    places = [i for i, item in enumerate(items) if not isinstance(item, ApiError)]
+    for i, result in zip(places, pipeline().ingest_many([_article(items[i]) for i in places])):
+        if isinstance(result, Exception):  # logged by the pipeline; the other items stand
+            result = ingest_error(result, prefixes[i] + ("text" if items[i].text is not None else "html"))
         outcomes[i] = result
     return outcomes
 
 
-def _ingest_json(result) -> dict:
+def ingest_json(result) -> dict:
     return {**document_json(result.document), "claims": result.document.claims_count,
             "relations": result.relations, "duplicate": result.duplicate}

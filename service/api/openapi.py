@@ -126,7 +126,7 @@ def _operation(rule, method: str, doc: dict, schemas: dict) -> dict:
 
 
 def _describe(status: int) -> str:
-    return {200: "OK", 201: "Created", 204: "No Content", 503: "Not ready"}.get(status, str(status))
+    return {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 503: "Not ready"}.get(status, str(status))
 
 
 def _ref(model: type[BaseModel], schemas: dict) -> dict:

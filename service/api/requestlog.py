@@ -71,7 +71,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: int = logging.INFO, stream=None) -> None:
-    """JSON lines on stderr; called once, by ``crossfact serve``.
+    """JSON lines on stderr; called once, by ``crossfact serve`` or ``crossfact worker``.
 
     The handler sits on the root logger so that warnings of libraries (waitress's
     "Task queue depth") are JSON lines too; crossfact's own loggers speak from ``level``.

@@ -14,12 +14,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from service.models import CONFLICT_TYPES, RELATION_KINDS, REVIEW_STATUSES
-from service.store import CURSOR_PATTERN
+from service.store import CURSOR_PATTERN, JOB_STATES
 
 RelationKind = Literal["agreement", "contradiction", "related"]
 ReviewStatus = Literal["suggested", "confirmed", "rejected"]
+JobState = Literal["queued", "running", "done", "failed"]
 assert set(RelationKind.__args__) == set(RELATION_KINDS)  # type: ignore[attr-defined]
 assert set(ReviewStatus.__args__) == set(REVIEW_STATUSES)  # type: ignore[attr-defined]
+assert set(JobState.__args__) == set(JOB_STATES)  # type: ignore[attr-defined]
 
 
 # What each kind of input string may hold, as JSON Schema patterns (Python ``re.search``
@@ -124,6 +126,10 @@ class BatchIn(_Input):
     documents: list[dict[str, Any]] = Field(
         ..., min_length=1,
         description="Articles, each as for POST /v1/documents; an invalid one fails alone, in its own result.")
+
+
+class JobIn(BatchIn):
+    """The body of a batch, queued for the workers."""
 
 
 class ReviewIn(_Input):
@@ -281,6 +287,32 @@ class BatchItemOut(BaseModel):
 
 class BatchOut(BaseModel):
     data: list[BatchItemOut]
+
+
+class JobItemOut(BaseModel):
+    status: int | None = Field(None, description="as in a batch's results; null while the item waits")
+    result: IngestOut | None = None
+    problem: Problem | None = None
+
+
+class JobProgress(BaseModel):
+    total: int = Field(..., description="documents in the job")
+    done: int = Field(..., description="documents with a result (stored, duplicate or failed)")
+    failed: int = Field(..., description="documents whose result is an error")
+
+
+class JobOut(BaseModel):
+    id: str
+    state: JobState = Field(
+        ..., description="queued: waiting for a worker; running: a worker holds it; done: every document has its "
+                         "result; failed: its workers stopped too often (see error)")
+    progress: JobProgress
+    attempts: int = Field(..., description="workers that took it up")
+    error: str | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    items: list[JobItemOut] = Field(..., description="one per document, in the order posted")
 
 
 def _page_of(item: type[BaseModel], name: str) -> type[BaseModel]:

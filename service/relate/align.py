@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import EVOLVING_COUNTS, GENERIC_COUNTED, same_word
+from service.lexicon import ANYONE, DEATH_FATES, EVOLVING_COUNTS, GENERIC_COUNTED, LIVING_FATES, same_word
 from service.models import Claim, QuantityInterval
 
 # Units a figure may be written in, as (dimension, factor to the base unit).
@@ -38,6 +38,7 @@ class FigurePair:
     b: QuantityInterval
     about: str
     judgement: str  # "same" | "compatible" | "conflict"
+    whole: bool = False  # paired as a whole group against part of it ("all four" / "two killed")
 
     @property
     def distinctive(self) -> bool:
@@ -51,6 +52,18 @@ class FigurePair:
         """Both sides name only a unit ("km", "hours"), not what is measured."""
         return all(_unit(q.counts) for q in (self.a, self.b))
 
+
+    @property
+    def group(self) -> str:
+        """Who is counted, without what befell them: "perpetrators"."""
+        return (self.a.counts or self.b.counts).split(" ")[0]
+
+    @property
+    def fates_differ(self) -> bool:
+        """The two sides give the group fates that cannot befall one person."""
+        fx, fy = _fate(self.a.counts), _fate(self.b.counts)
+        return bool(fx and fy and fx != fy)
+
     @property
     def evolving(self) -> bool:
         """A count that grows as the story unfolds (a toll, the injured, the rescued)."""
@@ -60,8 +73,13 @@ class FigurePair:
 def align_figures(a: Claim, b: Claim) -> list[FigurePair]:
     """The figures of ``a`` and ``b`` paired one to one: the same figures first, then
     figures of the same thing, each with its judgement."""
-    free_a, free_b = list(a.facts.quantities), list(b.facts.quantities)
-    pairs = []
+    # What "all but two" leaves out is no count of what befell the rest: it pairs only
+    # with the whole group, below.
+    free_a = [q for q in a.facts.quantities if q.share != "all but"]
+    free_b = [q for q in b.facts.quantities if q.share != "all but"]
+    pairs = _whole_group_conflicts(a.facts.quantities, b.facts.quantities)
+    free_a = [q for q in free_a if not any(p.a is q for p in pairs)]
+    free_b = [q for q in free_b if not any(p.b is q for p in pairs)]
     for x in list(free_a):
         y = next((y for y in free_b if x.ordinal == y.ordinal and _may_be_one(x, y) and same_figure(x, y)), None)
         if y is not None:
@@ -79,6 +97,39 @@ def align_figures(a: Claim, b: Claim) -> list[FigurePair]:
         free_a.remove(x)
         free_b.remove(y)
     return pairs
+
+
+def _whole_group_conflicts(qa: list[QuantityInterval], qb: list[QuantityInterval]) -> list[FigurePair]:
+    """A whole group on one side and, on the other, part of the same group with another
+    fate ("all four perpetrators detained" / "two perpetrators killed") or the same fate
+    with some left out ("all 175 passengers killed" / "all but two passengers killed")."""
+    pairs = []
+    for x in qa:
+        for y in qb:
+            if x.ordinal or y.ordinal or "all" not in (x.share, y.share) or not _same_group(x, y):
+                continue
+            all_but = {x.share, y.share} == {"all", "all but"} and counts_alike(x.counts, y.counts)
+            if all_but or (not {x.share, y.share} & {"all but"} and _fate(x.counts) and _fate(y.counts)
+                           and _fate(x.counts) != _fate(y.counts)):
+                pairs.append(FigurePair(x, y, _about(x, y), "conflict", whole=True))
+    return pairs
+
+
+def _same_group(x: QuantityInterval, y: QuantityInterval) -> bool:
+    """Both count one group by name ("passengers", "perpetrators"); "all 224 people on
+    board" of one plane and "120 people wounded" in a hall are not one group."""
+    nx, ny = x.counts.lower().split()[:1], y.counts.lower().split()[:1]
+    return bool(nx and ny) and nx[0] not in ANYONE and same_word(nx[0], ny[0])
+
+
+def _fate(counts: str) -> str | None:
+    """ "perpetrators killed" -> "dead", "perpetrators detained" -> "alive", else None."""
+    words = counts.lower().split()[1:]
+    if any(same_word(w, f) for w in words for f in DEATH_FATES):
+        return "dead"
+    if any(same_word(w, f) for w in words for f in LIVING_FATES):
+        return "alive"
+    return None
 
 
 def figures_agree(figures: list[FigurePair]) -> bool:
@@ -127,6 +178,8 @@ def _lemma(word: str) -> str:
 def same_figure(x: QuantityInterval, y: QuantityInterval) -> bool:
     """The same figure, written two ways: equal values in one unit, within the rounding
     the writing implies ("170 km" may be 171), or one inside the other's "about"."""
+    if _round_bound_of(x, y) or _round_bound_of(y, x):
+        return True
     bx, by = _in_base_unit(x), _in_base_unit(y)
     nx, ny = _nominal(x), _nominal(y)
     if nx is not None and ny is not None:
@@ -159,6 +212,25 @@ def sum_of_parts(parts: list[QuantityInterval], totals: list[QuantityInterval]):
 def totals_agree(a: Claim, b: Claim) -> bool:
     qa, qb = a.facts.quantities, b.facts.quantities
     return sum_of_parts(qa, qb) is not None or sum_of_parts(qb, qa) is not None
+
+
+def _round_bound_of(bound: QuantityInterval, exact: QuantityInterval) -> bool:
+    """ "more than 900" for 946, "under 100" for 96: a round bound is how a writer gives
+    an exact figure that lies within its last round digit (900 to 999), not a figure of
+    its own. "at least 133" and 137 are two figures."""
+    written, figure = bound.nominal, _nominal(exact)
+    if written is None or figure is None or exact.low != exact.high or exact.approximate or bound.ordinal:
+        return False
+    whole = f"{abs(written):.0f}"
+    zeros = len(whole) - len(whole.rstrip("0"))
+    if written != int(written) or written < DISTINCTIVE or zeros == 0:
+        return False
+    value, step = written * _factor(bound), 10**zeros * _factor(bound)
+    if bound.low is not None and bound.high is None:
+        return value <= figure < value + step
+    if bound.high is not None and bound.low is None:
+        return value - step < figure <= value
+    return False
 
 
 def _may_be_one(x: QuantityInterval, y: QuantityInterval) -> bool:

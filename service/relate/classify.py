@@ -73,7 +73,7 @@ def classify(
                           explain.related(difference, notes, event.shared))
     verdict.evidence = _evidence(a, b, event, figures, support, checks, thresholds)
     verdict.evidence["score"] = verdict.confidence
-    verdict.evidence["basis"] = _basis(verdict, support)
+    verdict.evidence["basis"] = _basis(verdict, support, figures, event)
     verdict.confidence = round(calibrated(verdict.kind, verdict.evidence["basis"], verdict.confidence), 3)
     return combine(verdict, event, nli, a, b) if nli is not None else verdict
 
@@ -118,6 +118,10 @@ def find_conflicts(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePa
     found += [c for c in opposition.antonym_conflicts(a, b, event.shared)
               if _overlap_besides(a, b, c) >= thresholds.opposition_overlap]
     found += opposition.outcome_conflicts(a, b)
+    if event.incident:
+        found += [c for c in slots.incident_conflicts(a, b) if c.type not in {f.type for f in found}]
+    if event.located and not any(c.type == "place" for c in found):
+        found += slots.bearing_conflicts(a, b)
     if any(c.type in ("negation", "antonym", "outcome") for c in found):
         attributed = opposition.attribution_conflict(a, b)
         if attributed is not None:
@@ -138,10 +142,20 @@ def _figure_conflicts(a: Claim, b: Claim, figures: list[FigurePair], checks: lis
         if pair.evolving and apart:
             moved.append(pair)
             continue
+        if pair.whole and pair.fates_differ:
+            found.append(Conflict("outcome", _written(pair.a, fate=True), _written(pair.b, fate=True), pair.group))
+            continue
         kind = "count" if pair.a.ordinal else "number"
-        found.append(Conflict(kind, pair.a.text, pair.b.text, pair.about))
+        found.append(Conflict(kind, _written(pair.a), _written(pair.b), pair.about))
     checks.append({"check": "figures", "ran": True, "pairs": len(figures)})
     return found, (apart if moved and not found else None)
+
+
+def _written(q, fate: bool = False) -> str:
+    """A figure as the conflict quotes it: "all but two", "all 175", "44", and with
+    ``fate`` what befell them ("all four detained")."""
+    text = f"{q.share} {q.text}" if q.share and not q.text.lower().startswith("all") else q.text
+    return " ".join([text, *q.counts.split()[1:]]) if fate else text
 
 
 def supporting_facts(a: Claim, b: Claim, figures: list[FigurePair], dates: list[slots.DatePair]) -> list[dict]:
@@ -153,6 +167,7 @@ def supporting_facts(a: Claim, b: Claim, figures: list[FigurePair], dates: list[
     act = slots.shared_act(a, b)
     if act is not None:
         support.append(act)
+    support += slots.same_records(a, b)
     support += [{"fact": "place", "a": name, "b": name} for name in dict.fromkeys(slots.shared_places(a, b))]
     return support
 
@@ -248,8 +263,8 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], su
 
 def _strong(support: list[dict]) -> list[dict]:
     """The aligned facts that speak for one fact on their own: a telling figure, a clock
-    time, one act by one doer."""
-    return [s for s in support if s["fact"] in ("figure", "time", "act") and not s.get("weak")]
+    time, one act by one doer, one record from one mark."""
+    return [s for s in support if s["fact"] in slots.TELLING_FACTS and not s.get("weak")]
 
 
 def _figures_disagree(a: Claim, b: Claim, aligned: list[FigurePair]) -> bool:
@@ -264,18 +279,25 @@ def _figures_disagree(a: Claim, b: Claim, aligned: list[FigurePair]) -> bool:
         return True
     if totals_agree(a, b):
         return False  # 20 + 30 votes are the 50 cast
-    return any(same_counted(x.counts, y.counts) and not same_figure(x, y) and not overlaps(x, y)
+    return any(same_counted(x.counts, y.counts) and (_excepts(x) != _excepts(y) or not (same_figure(x, y) or overlaps(x, y)))
                for x in a.facts.quantities if id(x) not in same_a
                for y in b.facts.quantities if id(y) not in same_b)
+
+
+def _excepts(q) -> bool:
+    """ "all but two passengers were killed": two were not."""
+    return q.share == "all but"
 
 
 def _firmly_one_event(a: Claim, b: Claim, event: EventMatch, t: Thresholds) -> bool:
     """A contradiction says one of two sources is wrong: it needs more than the topic in
     common, namely close wording, close meaning, one act between the same actors, one
-    definite subject ("the summit"), or one story."""
+    definite subject ("the summit"), one whole group counted, one incident's time or place,
+    one named place's bearing, or one story."""
     in_story = event.story == "same" and event.similarity >= t.story_similarity
     return (event.overlap >= t.strong_overlap or event.similarity >= t.strong_similarity or event.same_act
-            or in_story or slots.same_subject(a, b))
+            or in_story or event.group is not None or event.incident is not None or event.located is not None
+            or slots.same_subject(a, b))
 
 
 def _two_incidents(event: EventMatch, found: list[Conflict]) -> bool:
@@ -317,14 +339,20 @@ def _evidence(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], 
     }
 
 
-def _basis(verdict: Verdict, support: list[dict]) -> str:
+def _basis(verdict: Verdict, support: list[dict], figures: list[FigurePair], event: EventMatch) -> str:
     """What kind of evidence the verdict rests on: verdicts of one kind on different
-    evidence are right at different rates, so each is calibrated on its own."""
+    evidence are right at different rates, so each is calibrated on its own. Fates set
+    against a whole group counted ("all four detained") rest on values, like figures;
+    aligned facts within one story ("story") are a basis the public data (one-line
+    captions, no stories) has no examples of, so its score stands uncalibrated."""
     if verdict.kind == "contradiction":
         types = {c.type for c in verdict.conflicts}
-        return "values" if types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
+        counted = any(f.whole and f.fates_differ for f in figures)
+        return "values" if counted or types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
     if verdict.kind == "agreement":
-        return "aligned" if _strong(support) else "wording"
+        if not _strong(support):
+            return "wording"
+        return "story" if event.story == "same" else "aligned"
     return "topic"
 
 
@@ -335,7 +363,7 @@ def _contradiction_confidence(event: EventMatch, found: list[Conflict]) -> float
 
 
 def _agreement_confidence(event: EventMatch, support: list[dict]) -> float:
-    strong = sum(1 for s in support if s["fact"] in ("figure", "time", "act"))
+    strong = sum(1 for s in support if s["fact"] in slots.TELLING_FACTS)
     return _clip((event.similarity + event.overlap) / 2 + 0.1 + 0.05 * min(strong, 3))
 
 

@@ -7,6 +7,7 @@ differs, and the two values as each source wrote them, without opening either ar
 from __future__ import annotations
 
 from service.models import Conflict
+from service.relate.slots import TELLING_FACTS
 
 _TEMPLATES = {
     "number": "numbers differ on {about}: {a} vs {b}",
@@ -49,7 +50,7 @@ def related(difference: str | None, conflicts: list[Conflict], shared: list[str]
 def agreement(actors: list[str], support: list[dict], equivalences: list[str]) -> str:
     """What the two accounts agree on: the aligned facts, the actors they share, and
     values written differently."""
-    parts = [_aligned(s) for s in support if s["fact"] in ("figure", "time", "act")][:3]
+    parts = [_aligned(s) for s in support if s["fact"] in TELLING_FACTS][:3]
     if equivalences:
         parts.append(f"equivalent values ({'; '.join(equivalences)})")
     if actors:
@@ -63,6 +64,8 @@ def _aligned(fact: dict) -> str:
         return f"the same figure for {fact['about']} ({same})" if fact.get("about") else f"the same figure ({same})"
     if fact["fact"] == "time":
         return f"the same time ({same})"
+    if fact["fact"] == "record":
+        return f"the same record ({fact['a']} / {fact['b']})"
     return f"the same act ({fact['a']} / {fact['b']})"
 
 

@@ -52,6 +52,9 @@ class EventMatch:
     story: str = "unknown"  # "same", "different" or "unknown"
     difference: str | None = None  # why these are different events or scopes
     same_act: bool = False  # two or more shared actors and the same act between them
+    group: str | None = None  # within one story, a group one side counts whole ("all four perpetrators")
+    incident: str | None = None  # within one story, both say when or where its incident happened
+    located: str | None = None  # both say which way one named place lies from another
     same: bool = False
     reasons: list[str] = field(default_factory=list)  # why ``same`` is what it is
 
@@ -75,7 +78,11 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
     close = overlap >= thresholds.inside_overlap or (
         overlap >= thresholds.strong_overlap and similarity >= thresholds.strong_similarity
     )
-    match.difference = None if figures_agree(figures) else scope_difference(a, b) or time_difference(a, b, close, dates)
+    # "The accident occurred in the Ionian Sea" is about the story's incident, whatever
+    # scope or day the claims' figures have.
+    match.incident = slots.incident_told(a, b) if match.story == "same" else None
+    settled = figures_agree(figures) or match.incident
+    match.difference = None if settled else scope_difference(a, b) or time_difference(a, b, close, dates)
     if match.difference:
         match.reasons.append(match.difference)
         return match
@@ -94,10 +101,23 @@ def assess(a: Claim, b: Claim, similarity: float, thresholds: Thresholds, figure
                              f"{similarity:.2f} >= {thresholds.aligned_similarity}")
     telling = [f"{f.a.text} = {f.b.text}" for f in figures if f.judgement == "same" and f.distinctive]
     telling += [f"{p.a.text} = {p.b.text}" for p in slots.same_times(dates)]
+    telling += [f"{r['a']} = {r['b']}" for r in slots.same_records(a, b)]
     if match.story == "same" and telling:
         # Within one incident, a figure no other fact shares by chance ("179", "50 miles")
         # or the same clock time is the same fact, however differently the rest is told.
         match.reasons.append(f"one story, and the same telling value on both sides ({telling[0]})")
+    if match.incident:
+        match.reasons.append(f"one story, and both say {match.incident}")
+    placed = slots.bearing_pairs(a, b)
+    if placed:
+        match.located = placed[0][0].located
+        match.reasons.append(f"both say which way {match.located} lies from {placed[0][0].reference}")
+    whole = next((f for f in figures if f.whole and f.judgement == "conflict"), None)
+    if match.story == "same" and whole is not None:
+        # "All four perpetrators were detained" speaks of every one of them: within one
+        # incident, any other account of the perpetrators is about the same people.
+        match.group = whole.group
+        match.reasons.append(f"one story, and one side counts the whole group ({whole.group})")
     if match.story == "same" and (same_act(a, cb) or same_act(b, ca)) and similarity >= thresholds.story_similarity:
         match.reasons.append(f"one story, the same act, similarity {similarity:.2f} >= {thresholds.story_similarity}")
     match.same = bool(match.reasons)

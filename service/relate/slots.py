@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from service.lexicon import LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
-from service.models import AnchoredDate, Claim, Conflict, PlaceFact
-from service.text.places import same_place
+from service.lexicon import HAPPEN_VERBS, INCIDENT_NOUNS, INCIDENT_VERBS, LIGHT_VERBS, PRONOUNS, TIME_HEDGES, same_word
+from service.models import Act, AnchoredDate, Bearing, Claim, Conflict, PlaceFact
+from service.text.places import may_be_one_place, same_place
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# Aligned facts that speak for one fact on their own (a place or a small count does not).
+TELLING_FACTS = ("figure", "time", "act", "record")
 
 # -- dates and times ---------------------------------------------------------------
 
@@ -38,9 +40,14 @@ def align_dates(a: Claim, b: Claim) -> list[DatePair]:
     judgement of every comparable pair together says whether the claims disagree: a
     paragraph may give several dates, and one of them may match.
     """
+    return pair_dates(a.facts.dates, b.facts.dates)
+
+
+def pair_dates(xs: list[AnchoredDate], ys: list[AnchoredDate]) -> list[DatePair]:
+    """``align_dates`` for any two lists of dates."""
     pairs = []
-    for x in a.facts.dates:
-        for y in b.facts.dates:
+    for x in xs:
+        for y in ys:
             rx, ry = _range(x), _range(y)
             if rx is None or ry is None or (x.granularity == "time") != (y.granularity == "time"):
                 continue
@@ -158,6 +165,97 @@ def _one_place(x: PlaceFact, y: PlaceFact) -> bool | None:
     return None
 
 
+# -- the incident -------------------------------------------------------------------
+
+
+def names_the_incident(claim: Claim) -> bool:
+    """ "The accident occurred on Wednesday in the Ionian Sea": the claim says when or
+    where the story's incident happened, calling it by a generic name."""
+    facts = claim.facts
+    subject = (facts.subject or "").lower()
+    happens = (facts.predicate or "").lower() in HAPPEN_VERBS or (
+        (facts.predicate or "").lower() == "take" and (facts.object or "").lower() == "place")
+    return happens and subject.startswith("the ") and _head(subject) in INCIDENT_NOUNS
+
+
+def incident_moments(claim: Claim) -> tuple[list[AnchoredDate], list[PlaceFact]]:
+    """The clock times and places a claim gives for an act that is an incident ("crashed
+    at 9:03", "sank in the Aegean Sea", "occurred at 9:07"), not for what came after."""
+    acts = HAPPEN_VERBS | INCIDENT_VERBS
+    times = [d for d in claim.facts.dates if d.granularity == "time" and d.act in acts]
+    places = [p for p in claim.facts.places if p.role == "at" and p.act in acts]
+    return times, places
+
+
+def incident_told(a: Claim, b: Claim) -> str | None:
+    """When one claim says when or where the story's incident happened and the other
+    gives a time or place of an incident act: what the two set side by side."""
+    if not (names_the_incident(a) or names_the_incident(b)):
+        return None
+    (ta, pa), (tb, pb) = incident_moments(a), incident_moments(b)
+    if ta and tb:
+        return f"when the incident happened ({ta[0].text} / {tb[0].text})"
+    if pa and pb:
+        return f"where the incident happened ({pa[0].text} / {pb[0].text})"
+    return None
+
+
+def incident_conflicts(a: Claim, b: Claim) -> list[Conflict]:
+    """The time or place of the incident that one claim names and the other contradicts."""
+    if incident_told(a, b) is None:
+        return []
+    (ta, pa), (tb, pb) = incident_moments(a), incident_moments(b)
+    found = date_conflicts(pair_dates(ta, tb))
+    verdicts = [_one_place(x, y) for x in pa for y in pb]
+    if verdicts and False in verdicts and True not in verdicts:
+        found.append(Conflict("place", pa[0].text, pb[0].text, "where it happened"))
+    return found
+
+
+# -- records ------------------------------------------------------------------------
+
+
+def same_records(a: Claim, b: Claim) -> list[dict]:
+    """One record told by both: the same superlative from the same mark ("the deadliest
+    assault since the infamous 2004 Beslan school siege", "the deadliest attack in
+    Russia since the 2004 Beslan school siege"). Marks are the same when they share a
+    year, a name or every word."""
+    return [{"fact": "record", "a": f"{x.superlative} since {x.mark}", "b": f"{y.superlative} since {y.mark}"}
+            for x in a.facts.records for y in b.facts.records
+            if same_word(x.superlative, y.superlative) and _same_mark(x.mark, y.mark)]
+
+
+def _same_mark(x: str, y: str) -> bool:
+    wx, wy = x.lower().split(), y.lower().split()
+    if [w for w in wx if w not in ("the", "a")] == [w for w in wy if w not in ("the", "a")]:
+        return True
+    telling = {w.lower() for w in x.split()[1:] + x.split()[:1] if w[:1].isdigit() or w[:1].isupper()}
+    telling.discard("the")
+    return bool(telling & {w.lower() for w in y.split() if w[:1].isdigit() or w[:1].isupper()})
+
+
+# -- bearings -----------------------------------------------------------------------
+
+_OPPOSED_DEGREES = 90  # north and north-west may be one direction, told loosely; north and west are not
+
+
+def bearing_pairs(a: Claim, b: Claim) -> list[tuple[Bearing, Bearing]]:
+    """Bearings of one named place from one reference place, one from each claim."""
+    return [(x, y) for x in a.facts.bearings for y in b.facts.bearings
+            if same_actor(x.located.lower(), y.located.lower()) and may_be_one_place(x.reference, y.reference)]
+
+
+def bearing_conflicts(a: Claim, b: Claim) -> list[Conflict]:
+    """One named place put on different sides of one place: "Moscow's northern suburb"
+    and "just west of the capital"."""
+    for x, y in bearing_pairs(a, b):
+        gap = abs(x.degrees - y.degrees) % 360
+        if min(gap, 360 - gap) >= _OPPOSED_DEGREES:
+            return [Conflict("place", f"{x.direction} ({x.reference})", f"{y.direction} ({y.reference})",
+                             f"which way {x.located} lies")]
+    return []
+
+
 # -- actors ------------------------------------------------------------------------
 
 
@@ -208,21 +306,40 @@ def same_actor(x: str, y: str) -> bool:
 
 def shared_act(a: Claim, b: Claim) -> dict | None:
     """The same act said of the same doer or done to the same thing: "no one was wearing
-    a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket)."""
-    fa, fb = a.facts, b.facts
-    if not (fa.predicate and fb.predicate and same_word(fa.predicate, fb.predicate)):
+    a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket).
+    The main acts are compared first, then the acts of other clauses ("Video showed the
+    plane attempting a belly landing" and "it attempted an emergency belly landing"),
+    which count only with what they were done to."""
+    main_a, main_b = _main_act(a), _main_act(b)
+    found = _one_act(a, b, main_a, main_b, by_doer=True)
+    if found is not None:
+        return found
+    for x in [main_a, *a.facts.acts]:
+        for y in [main_b, *b.facts.acts]:
+            if (x is not main_a or y is not main_b) and (found := _one_act(a, b, x, y, by_doer=False)) is not None:
+                return found
+    return None
+
+
+def _main_act(claim: Claim) -> Act:
+    f = claim.facts
+    return Act(predicate=f.predicate or "", subject=f.subject, object=f.object)
+
+
+def _one_act(a: Claim, b: Claim, x: Act, y: Act, by_doer: bool) -> dict | None:
+    if not (x.predicate and y.predicate and same_word(x.predicate, y.predicate)):
         return None
-    if fa.predicate.lower() in LIGHT_VERBS:
+    if x.predicate.lower() in LIGHT_VERBS:
         return None
-    sa, sb = _name(a, fa.subject), _name(b, fb.subject)
-    if sa and sb and same_actor(sa, sb):
-        return {"fact": "act", "a": f"{fa.subject} {fa.predicate}", "b": f"{fb.subject} {fb.predicate}"}
-    ha, hb = _head(fa.subject or ""), _head(fb.subject or "")
+    sa, sb = _name(a, x.subject), _name(b, y.subject)
+    if by_doer and sa and sb and same_actor(sa, sb):
+        return {"fact": "act", "a": f"{x.subject} {x.predicate}", "b": f"{y.subject} {y.predicate}"}
+    ha, hb = _head(x.subject or ""), _head(y.subject or "")
     doers_differ = ha and hb and ha not in PRONOUNS and hb not in PRONOUNS and not same_word(ha, hb)
     if doers_differ:
         return None  # "a man is cutting onions", "a woman is cutting an onion"
-    if fa.object and fb.object and _head(fa.object) and same_word(_head(fa.object), _head(fb.object)):
-        return {"fact": "act", "a": f"{fa.predicate} {fa.object}", "b": f"{fb.predicate} {fb.object}"}
+    if x.object and y.object and _head(x.object) and same_word(_head(x.object), _head(y.object)):
+        return {"fact": "act", "a": f"{x.predicate} {x.object}", "b": f"{y.predicate} {y.object}"}
     return None
 
 

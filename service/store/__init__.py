@@ -1,7 +1,8 @@
 """Storage edge: the Store interface and its SQLite implementation."""
 
 from service.store.base import (
-    CURSOR_PATTERN, BadCursor, DuplicateDocument, Page, RelationFilter, Store, VectorBatch,
+    CURSOR_PATTERN, JOB_STATES, BadCursor, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter, Store,
+    VectorBatch,
 )
 from service.store.sqlite import SQLiteStore
 
@@ -10,5 +11,5 @@ def open_store(settings) -> Store:
     return SQLiteStore(settings.db_path)
 
 
-__all__ = ["CURSOR_PATTERN", "BadCursor", "DuplicateDocument", "Page", "RelationFilter", "SQLiteStore", "Store",
-           "VectorBatch", "open_store"]
+__all__ = ["CURSOR_PATTERN", "JOB_STATES", "BadCursor", "DuplicateDocument", "Job", "JobItem", "JobLost", "Page",
+           "RelationFilter", "SQLiteStore", "Store", "VectorBatch", "open_store"]

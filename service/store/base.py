@@ -7,6 +7,7 @@ and opaque cursors.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,16 +83,136 @@ class ApiKey:
     revoked_at: str | None = None
 
 
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class JobLost(Exception):
+    """The job is no longer this worker's: its hold lapsed and another worker took it
+    up, or it ended. What the worker was writing with it must not commit."""
+
+
+@dataclass
+class JobItem:
+    """One document of an ingest job, and its result once it has one.
+
+    ``document`` is the item as posted and validated (the fields of an Article), None
+    when it failed validation. ``status`` is None while the item waits; then 201
+    (stored, ``document_id`` and ``relations`` set), 200 (a duplicate of
+    ``document_id``) or an error status with ``problem`` (``title``, ``detail`` and
+    ``errors``, as a problem+json body has them)."""
+
+    position: int
+    document: dict | None = None
+    status: int | None = None
+    document_id: str | None = None
+    relations: dict[str, int] | None = None
+    problem: dict | None = None
+
+
+@dataclass
+class Job:
+    """An ingest job: documents queued for ``crossfact worker``.
+
+    ``state`` is one of JOB_STATES: queued (no worker holds it), running (a worker
+    holds it until ``lease_until``, seconds since the epoch on the database's clock),
+    done (every item has its result) or failed (``error`` says why). ``attempts``
+    counts the workers that took it up. ``items`` is filled only when asked for."""
+
+    id: str
+    state: str
+    total: int
+    done: int = 0  # items with a result
+    failed: int = 0  # items whose result is an error
+    attempts: int = 0
+    worker: str | None = None
+    lease_until: float | None = None
+    error: str | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    items: list[JobItem] | None = None
+
+
 class Store(Protocol):
     schema_version: int
 
     def ping(self) -> bool: ...
 
+    def exclusive_ingest(self) -> AbstractContextManager[None]:
+        """A context manager: the caller's turn to match, relate and store a document.
+
+        Guarantees, across every thread of every process and host on this database:
+        - one turn at a time: a turn begins only once the one before has ended
+          (committed or rolled back);
+        - reads made by this thread inside the turn see every commit made before it
+          began, so claims added by other processes are there to be matched;
+        - writes made by this thread inside the turn (``add_document`` and any other
+          write method) commit together when the block ends, or not at all if it raises;
+          a write method that fails inside the turn undoes its own part only;
+        - claims get their ``vectors_since`` watermark in the order their turns
+          commit, so a reader that caught up to a watermark never misses an earlier one.
+
+        SQLite: one ``BEGIN IMMEDIATE`` transaction for the block. PostgreSQL: one
+        transaction that first takes ``pg_advisory_xact_lock`` on a fixed key (released
+        by its commit or rollback, also when the client dies), with the thread's store
+        calls inside it running on that transaction's connection.
+        """
+        ...
+
     def create_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey: ...
+    def create_first_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey | None:
+        """Create this key only if the store holds no key at all (revoked ones count);
+        None if it holds one. Atomic: of processes doing this at once, at most one
+        creates a key. SQLite: check and insert in one ``BEGIN IMMEDIATE``; PostgreSQL:
+        take ``pg_advisory_xact_lock`` (or lock the table) before the check."""
+        ...
     def find_api_key(self, key_hash: str) -> ApiKey | None: ...
     def list_api_keys(self) -> list[ApiKey]: ...
     def revoke_api_key(self, key_id: int) -> bool: ...
     def has_api_keys(self) -> bool: ...
+
+    # -- ingest jobs: a queue in the database that any number of workers share ----------
+    def create_job(self, job: Job) -> Job:
+        """Store a new job with its items (``job.items``; those with a status already,
+        e.g. invalid ones, count as done); queued, or done at once if none waits."""
+        ...
+
+    def get_job(self, job_id: str, with_items: bool = True) -> Job | None: ...
+
+    def claim_job(self, worker: str, lease_s: float, max_attempts: int) -> Job | None:
+        """Take up the oldest job that is queued or whose holder's lease lapsed, for
+        ``worker`` until ``lease_s`` seconds from now (the database's clock, so hosts'
+        clocks need not agree); None when none waits. Atomic: of workers claiming at
+        once, each job goes to one. A lapsed job already taken up ``max_attempts`` times
+        fails instead. SQLite: one ``BEGIN IMMEDIATE``; PostgreSQL:
+        ``SELECT ... FOR UPDATE SKIP LOCKED`` then the update, in one transaction."""
+        ...
+
+    def renew_job_lease(self, job_id: str, worker: str, lease_s: float) -> bool:
+        """Extend ``worker``'s hold by ``lease_s`` from now; False when it is not the
+        worker's any more (taken up by another, or ended)."""
+        ...
+
+    def release_job(self, job_id: str, worker: str) -> bool:
+        """A worker stopping cleanly hands its job back to the queue at once (this
+        take-up not counted as an attempt); False if it was not the worker's."""
+        ...
+
+    def pending_job_items(self, job_id: str, limit: int) -> list[JobItem]:
+        """Items without a result yet, in order, at most ``limit``."""
+        ...
+
+    def record_job_items(self, job_id: str, worker: str, items: list[JobItem]) -> None:
+        """Record items' results, only for items that have none yet; raises JobLost
+        (and records nothing) if ``worker`` no longer holds the job. Called inside an
+        ``exclusive_ingest`` turn, it commits with the document that turn stores, so an
+        item is stored and recorded together or not at all. PostgreSQL: the job row is
+        read ``FOR UPDATE``, so a claim by another worker waits for this to commit."""
+        ...
+
+    def finish_job(self, job_id: str, worker: str) -> bool:
+        """Mark the job done if ``worker`` holds it and every item has its result."""
+        ...
 
     def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
     def add_document(

@@ -24,11 +24,12 @@ import sqlite_utils
 from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
 from service.story import joined, left
 from service.store.base import (
-    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Page, RelationFilter, VectorBatch, VectorState,
+    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter, VectorBatch,
+    VectorState,
 )
 from service.store.lexical import LexicalIndex, Marks, Source
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The first schema, less what a later migration drops (schema 1's FTS5 table, by 3);
 # every database, new or old, then takes the _MIGRATIONS it lacks, in order.
@@ -146,7 +147,44 @@ _MIGRATIONS = {
         "DROP TRIGGER IF EXISTS claims_fts_delete",
         "DROP TABLE IF EXISTS claims_fts",
     ],
+    # Ingest jobs (POST /v1/jobs) and their items, queued for ``crossfact worker``.
+    4: [
+        """CREATE TABLE IF NOT EXISTS jobs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            total INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            worker TEXT,
+            lease_until REAL,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs(state, seq)",
+        """CREATE TABLE IF NOT EXISTS job_items (
+            job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            document TEXT,
+            status INTEGER,
+            document_id TEXT,
+            relations TEXT,
+            problem TEXT,
+            PRIMARY KEY (job_id, position)
+        )""",
+    ],
 }
+
+# Seconds since the epoch on the database's clock: leases are measured on one clock.
+_EPOCH_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+_JOB_COLUMNS = (
+    "id, state, total, attempts, worker, lease_until, error, created_at, started_at, finished_at, "
+    "(SELECT COUNT(*) FROM job_items i WHERE i.job_id = jobs.id AND i.status IS NOT NULL) AS done, "
+    "(SELECT COUNT(*) FROM job_items i WHERE i.job_id = jobs.id AND i.status >= 400) AS failed"
+)
+_JOB_ITEM_COLUMNS = "position, document, status, document_id, relations, problem"
 
 _CLAIM_COLUMNS = (
     "c.id, c.document_id, c.source, c.published_at, c.text, c.span_start, c.span_end, "
@@ -194,8 +232,22 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self):
-        """One IMMEDIATE transaction: all of it commits, or none of it does."""
+        """One IMMEDIATE transaction: all of it commits, or none of it does.
+
+        Inside a transaction this thread already holds (``exclusive_ingest``) it is a
+        savepoint instead: it still succeeds or fails whole, and commits with the
+        enclosing transaction."""
         conn = self.db.conn
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT nested_write")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO nested_write")
+                conn.execute("RELEASE nested_write")
+                raise
+            conn.execute("RELEASE nested_write")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -203,6 +255,19 @@ class SQLiteStore:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def exclusive_ingest(self):
+        """The caller's turn to match, relate and store, alone among every thread of
+        every process on this database (see ``Store.exclusive_ingest``).
+
+        SQLite has one writer at a time, so the turn is a ``BEGIN IMMEDIATE``
+        transaction held for the whole block: it takes the write lock at once (waiting
+        up to the busy timeout for it), this thread's reads inside see every commit
+        made before, and this thread's writes inside commit together at the end, or
+        not at all. Readers (in WAL mode) are never blocked; other writers wait."""
+        with self._write():
+            yield
 
     def _migrate(self) -> None:
         conn = self.db.conn
@@ -240,6 +305,11 @@ class SQLiteStore:
             ).lastrowid
         return ApiKey(id=key_id, key_hash=key_hash, scope=scope, name=name, created_at=created)
 
+    def create_first_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey | None:
+        # The check reads inside the write lock: no other process can add a key in between.
+        with self._write():
+            return None if self.has_api_keys() else self.create_api_key(key_hash, scope, name)
+
     def find_api_key(self, key_hash: str) -> ApiKey | None:
         """The key with this hash, unless it was revoked."""
         row = self.db.conn.execute(
@@ -265,6 +335,106 @@ class SQLiteStore:
         the last key locks the API instead of opening it. Cheap enough for every
         request, so keys made by the CLI count at once."""
         return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys)").fetchone()[0] == 1
+
+    # -- ingest jobs -------------------------------------------------------------------
+
+    def create_job(self, job: Job) -> Job:
+        now = now_iso()
+        items = job.items or []
+        waiting = any(item.status is None for item in items)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO jobs (id, state, total, created_at, finished_at, updated_at) VALUES (?,?,?,?,?,?)",
+                (job.id, "queued" if waiting else "done", len(items), now, None if waiting else now, now),
+            )
+            conn.executemany(
+                f"INSERT INTO job_items ({_JOB_ITEM_COLUMNS}, job_id) VALUES (?,?,?,?,?,?,?)",
+                [(*_job_item_row(item), job.id) for item in items],
+            )
+        stored = self.get_job(job.id)
+        assert stored is not None
+        return stored
+
+    def get_job(self, job_id: str, with_items: bool = True) -> Job | None:
+        by_name = self.db.conn.cursor()
+        by_name.row_factory = sqlite3.Row
+        row = by_name.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        job = Job(**dict(row))
+        if with_items:
+            rows = self.db.conn.execute(
+                f"SELECT {_JOB_ITEM_COLUMNS} FROM job_items WHERE job_id = ? ORDER BY position", (job_id,)
+            ).fetchall()
+            job.items = [_job_item(r) for r in rows]
+        return job
+
+    def claim_job(self, worker: str, lease_s: float, max_attempts: int) -> Job | None:
+        with self._write() as conn:
+            now = now_iso()
+            conn.execute(
+                "UPDATE jobs SET state = 'failed', worker = NULL, lease_until = NULL, finished_at = ?, updated_at = ?, "
+                "error = 'its worker stopped before finishing it ' || attempts || ' times' "
+                f"WHERE state = 'running' AND lease_until < {_EPOCH_NOW} AND attempts >= ?",
+                (now, now, max_attempts),
+            )
+            row = conn.execute(
+                "SELECT id FROM jobs WHERE state = 'queued' "
+                f"OR (state = 'running' AND lease_until < {_EPOCH_NOW}) ORDER BY seq LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                f"UPDATE jobs SET state = 'running', worker = ?, lease_until = {_EPOCH_NOW} + ?, "
+                "attempts = attempts + 1, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?",
+                (worker, lease_s, now, now, row[0]),
+            )
+        return self.get_job(row[0], with_items=False)
+
+    def renew_job_lease(self, job_id: str, worker: str, lease_s: float) -> bool:
+        with self._write() as conn:
+            return conn.execute(
+                f"UPDATE jobs SET lease_until = {_EPOCH_NOW} + ?, updated_at = ? "
+                "WHERE id = ? AND worker = ? AND state = 'running'",
+                (lease_s, now_iso(), job_id, worker),
+            ).rowcount > 0
+
+    def release_job(self, job_id: str, worker: str) -> bool:
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, attempts = attempts - 1, "
+                "updated_at = ? WHERE id = ? AND worker = ? AND state = 'running'",
+                (now_iso(), job_id, worker),
+            ).rowcount > 0
+
+    def pending_job_items(self, job_id: str, limit: int) -> list[JobItem]:
+        rows = self.db.conn.execute(
+            f"SELECT {_JOB_ITEM_COLUMNS} FROM job_items WHERE job_id = ? AND status IS NULL ORDER BY position LIMIT ?",
+            (job_id, limit),
+        ).fetchall()
+        return [_job_item(r) for r in rows]
+
+    def record_job_items(self, job_id: str, worker: str, items: list[JobItem]) -> None:
+        with self._write() as conn:
+            holder = conn.execute("SELECT worker FROM jobs WHERE id = ? AND state = 'running'", (job_id,)).fetchone()
+            if holder is None or holder[0] != worker:
+                raise JobLost(job_id)
+            conn.executemany(
+                "UPDATE job_items SET status = ?, document_id = ?, relations = ?, problem = ? "
+                "WHERE job_id = ? AND position = ? AND status IS NULL",
+                [(row[2], row[3], row[4], row[5], job_id, row[0]) for row in map(_job_item_row, items)],
+            )
+            conn.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (now_iso(), job_id))
+
+    def finish_job(self, job_id: str, worker: str) -> bool:
+        now = now_iso()
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE jobs SET state = 'done', worker = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
+                "WHERE id = ? AND worker = ? AND state = 'running' "
+                "AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = ? AND status IS NULL)",
+                (now, now, job_id, worker, job_id),
+            ).rowcount > 0
 
     # -- documents ---------------------------------------------------------------------
 
@@ -803,6 +973,22 @@ def _insert_relations(conn, document_id: str, relations: list[Relation], created
             for r in relations
         ],
     )
+
+
+def _job_item_row(item: JobItem) -> tuple:
+    """A JobItem as the columns of _JOB_ITEM_COLUMNS, in order."""
+    return (
+        item.position, None if item.document is None else json.dumps(item.document), item.status, item.document_id,
+        None if item.relations is None else json.dumps(item.relations),
+        None if item.problem is None else json.dumps(item.problem),
+    )
+
+
+def _job_item(row) -> JobItem:
+    position, document, status, document_id, relations, problem = row
+    return JobItem(position=position, document=json.loads(document) if document else None, status=status,
+                   document_id=document_id, relations=json.loads(relations) if relations else None,
+                   problem=json.loads(problem) if problem else None)
 
 
 def _story_state(row) -> StoryState:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import REPORTING_VERBS, SPEAKING_NOUNS
+from service.lexicon import LIGHT_VERBS, REPORTING_VERBS, SPEAKING_NOUNS
+from service.models import Act
 from service.text.kind import FUTURE_FRAMES
 
 _OBJECT_DEPS = ("dobj", "attr", "acomp", "oprd", "dative")
@@ -50,6 +51,23 @@ def core(span) -> Core:
         reported=source is not None,
         verb=content,
     )
+
+
+def other_acts(span, main) -> list[Act]:
+    """The acts of the span's other clauses that name what they were done to: "Video
+    showed the plane attempting a belly landing" -> attempt (a belly landing). Verbs
+    that report, or name no act of their own, are left out."""
+    found = []
+    for verb in span:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or verb.i == main.i or lemma in REPORTING_VERBS or lemma in LIGHT_VERBS:
+            continue
+        obj = _first_child(verb, ("dobj",)) or _first_child(verb, ("nsubjpass",))
+        if obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        subject = _first_child(verb, ("nsubj",))
+        found.append(Act(predicate=lemma, subject=phrase(subject) if subject is not None else None, object=phrase(obj)))
+    return found
 
 
 def _reported(root):

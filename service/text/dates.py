@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from service.lexicon import TIME_HEDGES
 from service.models import AnchoredDate
 from service.text.places import resolve
 from service.text.quantities import words_to_number
+from service.text.syntax import governing_verb
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _CLOCK = re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?:(?P<half>[ap])\.?\s?m\b\.?)?", re.I)
@@ -66,42 +68,45 @@ def extract_dates(span, published: date | None, future: bool = False) -> list[An
     """
     days, times, seen = [], [], set()
     for ent in span.ents:
-        military = _military_time(ent)
+        military, act = _military_time(ent), governing_verb(ent.root)
         if military is not None:
-            times.append(military)
+            times.append((*military, act))
         elif ent.label_ == "DATE":
             anchored = anchor_date(ent.text, published, future)
             if anchored is not None:
-                days.append(anchored)
+                days.append(replace(anchored, act=act))
             elif _clock(ent.text) is not None:  # "7:58am" tagged DATE
-                times.append((ent.text, _clock(ent.text), _zone(ent)[0]))
+                times.append((ent.text, _clock(ent.text), _zone(ent)[0], act))
         elif ent.label_ == "TIME":
             clock = _clock(ent.text)
             if clock is not None:
                 zone, written = _zone(ent)
-                times.append((_hedged(ent, written), clock, zone))
+                times.append((_hedged(ent, written), clock, zone, act))
         else:
             continue
         seen.update(range(ent.start_char, ent.end_char))
     times += _untagged_times(span, seen)
     day = next((d for d in days if d.granularity == "day"), None)
-    return days + [_anchor_time(text, clock, zone, day, published) for text, clock, zone in times]
+    return days + [replace(_anchor_time(text, clock, zone, day, published), act=act)
+                   for text, clock, zone, act in times]
 
 
-_MERIDIEM_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?\s?m\b\.?", re.I)
+# "7.40pm", "9 a.m.", and "9:07 local time" (a clock the writer marks as one, untagged).
+_MERIDIEM_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?\s?m\b\.?|\b\d{1,2}:\d{2}(?=\s+local time\b)", re.I)
 
 
-def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None]]:
+def _untagged_times(span, seen: set[int]) -> list[tuple[str, time, None, str]]:
     """Clock times the entity recogniser missed ("7.40pm" tagged as an organisation):
-    a time with "a.m." or "p.m." is one whatever the tagger says."""
+    a time with "a.m." or "p.m.", or "local time" after it, is one whatever the tagger says."""
     found = []
     for match in _MERIDIEM_CLOCK.finditer(span.text):
         start = getattr(span, "start_char", 0) + match.start()
         if start in seen:
             continue
         clock = _clock(match.group())
+        written = span.char_span(match.start(), match.end(), alignment_mode="expand")
         if clock is not None:
-            found.append((match.group(), clock, None))
+            found.append((match.group(), clock, None, governing_verb(written.root) if written is not None else ""))
     return found
 
 
@@ -248,11 +253,13 @@ def _calendar(text: str, published: date | None) -> AnchoredDate | None:
     phrase = _normalise(text)
     if re.fullmatch(r"(the )?(early |mid-?|late )?\d{4}s", phrase):
         return None  # decades ("the 1990s") are eras, not events
+    has_year = bool(re.search(r"\b\d{4}\b|'\d\d\b", phrase))
+    if published is None and not has_year:
+        return None  # dateparser would read the day of "June 14th" as the year 2014
     data = _date_parser(published).get_date_data(phrase)
     if data.date_obj is None:
         return None
     parsed = data.date_obj.date()
-    has_year = bool(re.search(r"\b\d{4}\b|'\d\d\b", phrase))
     if published is not None and not has_year:
         parsed = min((parsed.replace(year=published.year + k) for k in (-1, 0, 1) if _valid(parsed, published.year + k)),
                      key=lambda d: abs(d - published))

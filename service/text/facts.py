@@ -18,12 +18,14 @@ from datetime import date
 
 from service.lexicon import OPPOSABLE
 from service.models import AnchoredDate, Claim, Facts, QuantityInterval, Segment
-from service.text.attribution import core
+from service.text.attribution import core, other_acts
 from service.text.dates import extract_dates, may_name_a_time, parse_published
 from service.text.entities import extract_entities, name_of, normalise
 from service.text.kind import claim_kind, speaks_of_future
 from service.text.outcomes import outcomes
+from service.text.bearings import bearings
 from service.text.places import place_facts
+from service.text.records import records
 from service.text.polarity import polarity
 from service.text.quantities import extract_quantities
 from service.text.scope import speaks_of_region, time_scope
@@ -88,6 +90,9 @@ def _claim(seg: Segment, span, published: date | None, context_dates: list[Ancho
         region=speaks_of_region(span),
         places=place_facts(span),
         outcomes=outcomes(span, negated=negation == "negated"),
+        bearings=bearings(span),
+        records=records(span),
+        acts=other_acts(span, parts.verb),
     )
     return Claim(
         text=seg.text,

