@@ -10,7 +10,7 @@ least any ingest of them can cost here.
     python bench/bench_ingest.py --batch 16          # 16 per call (as POST /v1/documents/batch)
     python bench/bench_ingest.py --batch 16 --http   # through a real server's POST /v1/documents/batch
     python bench/bench_ingest.py --batch 16 --also-floor-batch 64   # the floor at another batch size too
-    python bench/bench_ingest.py --profile 100 --batch 16   # where the time of 100 goes (cProfile)
+    python bench/bench_ingest.py --profile 100 --batch 16   # where the time of 100 goes (cProfile), and the turn's share
 """
 
 from __future__ import annotations
@@ -203,7 +203,11 @@ def profile(articles, batch: int) -> None:
             print(f"failed: {type(exc).__name__} at {_where(exc)}")
     profiler.disable()
     report = io.StringIO()
-    pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)
+    stats = pstats.Stats(profiler, stream=report).sort_stats("cumulative")
+    stats.print_stats(40)
+    # The pipeline's own steps, whatever their rank: _store_in_turn is the ingest turn
+    # (docs/performance.md, "Ingest with several processes on one database").
+    stats.print_stats(r"service/pipeline.py")
     print(report.getvalue())
 
 

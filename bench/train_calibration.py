@@ -5,7 +5,7 @@
 Every SICK TRAIN pair goes through /v1/compare; each verdict's raw score
 (``evidence.score``) and whether it was right are collected per kind and basis of
 evidence (``evidence.basis``: a contradiction on values or on meaning, an agreement on
-an aligned fact or on wording), and an isotonic
+a telling value, on an act alone, on facts within a story, or on wording), and an isotonic
 regression (scikit-learn, the bench extra) maps score to the share of right verdicts.
 The fitted steps are written as JSON, which the service reads at run time without
 scikit-learn. newsdev is never used here: it stays for measuring

@@ -32,4 +32,4 @@ def test_every_verdict_records_its_raw_score_and_basis():
                  killed(q(50, 50, "palestinians killed", "50"), "50 Palestinians were killed in Gaza"), 0.9)
     assert v.evidence["basis"] == "values" and 0.0 <= v.evidence["score"] <= 1.0
     a = claim("A man is playing a guitar", "man play guitar")
-    assert classify(a, a, 0.99).evidence["basis"] in ("aligned", "wording")
+    assert classify(a, a, 0.99).evidence["basis"] in ("aligned", "values", "wording")

@@ -20,7 +20,7 @@ from live_server import LiveServer
 from service.api.auth import bootstrap_write_key, configured_bootstrap_key, hash_key
 from service.cli import main
 from service.config import Settings
-from service.store import SQLiteStore
+from service.store import open_store
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -60,7 +60,8 @@ def test_compose_file_is_valid_postgres_api_replicas_and_worker(tmp_path):
     for service in (api, worker):
         assert service["environment"]["CROSSFACT_DATABASE_URL"].startswith("postgresql://")
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert api["environment"]["CROSSFACT_BOOTSTRAP_WRITE_KEY"] == "k" * 64
+    # The names compose sets are the ones the service reads.
+    assert configured_bootstrap_key(Settings.from_env(api["environment"])) == "k" * 64
 
 
 def test_compose_file_says_what_to_set_rather_than_start_a_service_that_refuses(tmp_path):
@@ -76,7 +77,8 @@ def test_compose_file_of_the_embedded_sqlite_path_is_valid(tmp_path):
     for name in ("crossfact", "worker"):
         assert services[name]["environment"]["CROSSFACT_DB_PATH"] == "/data/crossfact.db"
         assert services[name]["volumes"][0]["source"] == "crossfact-data"
-    assert services["crossfact"]["environment"]["CROSSFACT_BOOTSTRAP_WRITE_KEY"] == "k" * 64
+    assert configured_bootstrap_key(Settings.from_env(services["crossfact"]["environment"])) == "k" * 64
+    assert Settings.from_env(services["worker"]["environment"]).db_path == "/data/crossfact.db"
 
 
 def test_first_start_on_a_public_address_creates_the_configured_write_key(database, tmp_path):
@@ -95,12 +97,12 @@ def test_first_start_on_a_public_address_creates_the_configured_write_key(databa
         assert "created write key 1 (bootstrap)" in server.log() and key not in server.log()
     finally:
         server.stop()
-    keys = SQLiteStore(database).list_api_keys()
+    keys = open_store(Settings(db_path=database)).list_api_keys()
     assert [(k.scope, k.name, k.key_hash) for k in keys] == [("write", "bootstrap", hash_key(key))]
 
 
 def test_the_bootstrap_key_is_created_once_whatever_replicas_start_together(database):
-    stores = [SQLiteStore(database) for _ in range(4)]
+    stores = [open_store(Settings(db_path=database)) for _ in range(4)]
     start = threading.Barrier(len(stores))
 
     def bootstrap(store):

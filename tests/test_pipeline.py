@@ -35,9 +35,9 @@ def test_batched_vectors_are_the_ones_single_ingest_stores(pipeline, encoder):
 def test_a_document_stored_by_another_process_just_before_the_turn_is_related(pipeline, settings, encoder):
     """The first decision, made before the turn, cannot see it; the turn's must."""
     from service.pipeline import Pipeline
-    from service.store import SQLiteStore
+    from service.store import open_store
 
-    other = Pipeline(settings, SQLiteStore(settings.db_path), encoder=encoder)
+    other = Pipeline(settings, open_store(settings), encoder=encoder)
     turn = pipeline.store.exclusive_ingest
     meanwhile = []
 

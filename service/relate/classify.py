@@ -40,6 +40,7 @@ from service.relate.same_event import (
     assess,
     content_words,
     reported_apart,
+    story_relation,
     word_overlap,
 )
 from service.relate.wording import snippet
@@ -160,11 +161,12 @@ def _written(q, fate: bool = False) -> str:
 
 def supporting_facts(a: Claim, b: Claim, figures: list[FigurePair], dates: list[slots.DatePair]) -> list[dict]:
     """The aligned facts on which the two claims agree: the same figure, the same clock
-    time, the same act between the same actors, the same place in the same role."""
+    time, the same act between the same actors (within one story, in any clause), the
+    same record, the same place in the same role."""
     support = [{"fact": "figure", "about": f.about, "a": f.a.text, "b": f.b.text, "weak": not f.distinctive}
                for f in figures if f.judgement == "same"]
     support += [{"fact": "time", "a": p.a.text, "b": p.b.text} for p in slots.same_times(dates)]
-    act = slots.shared_act(a, b)
+    act = slots.shared_act(a, b, other_clauses=story_relation(a, b) == "same")
     if act is not None:
         support.append(act)
     support += slots.same_records(a, b)
@@ -343,16 +345,21 @@ def _basis(verdict: Verdict, support: list[dict], figures: list[FigurePair], eve
     """What kind of evidence the verdict rests on: verdicts of one kind on different
     evidence are right at different rates, so each is calibrated on its own. Fates set
     against a whole group counted ("all four detained") rest on values, like figures;
-    aligned facts within one story ("story") are a basis the public data (one-line
-    captions, no stories) has no examples of, so its score stands uncalibrated."""
+    an agreement on a telling value ("values": "$4.2 billion = $4.2bn") differs from
+    one on an act alone ("aligned": what one-line captions share); aligned facts within
+    one story ("story") are a basis the public data (captions, no stories) has no
+    examples of, so its score stands uncalibrated, as for any basis with too few."""
     if verdict.kind == "contradiction":
         types = {c.type for c in verdict.conflicts}
         counted = any(f.whole and f.fates_differ for f in figures)
         return "values" if counted or types & {"number", "count", "date", "time", "place", "actor"} else "meaning"
     if verdict.kind == "agreement":
-        if not _strong(support):
+        strong = _strong(support)
+        if not strong:
             return "wording"
-        return "story" if event.story == "same" else "aligned"
+        if event.story == "same":
+            return "story"
+        return "aligned" if all(s["fact"] == "act" for s in strong) else "values"
     return "topic"
 
 

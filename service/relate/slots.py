@@ -304,15 +304,17 @@ def same_actor(x: str, y: str) -> bool:
     return same_word(x.split()[-1], y.split()[-1])
 
 
-def shared_act(a: Claim, b: Claim) -> dict | None:
+def shared_act(a: Claim, b: Claim, other_clauses: bool = False) -> dict | None:
     """The same act said of the same doer or done to the same thing: "no one was wearing
     a life jacket" and "none of the survivors wore a life jacket" (wear, life jacket).
-    The main acts are compared first, then the acts of other clauses ("Video showed the
-    plane attempting a belly landing" and "it attempted an emergency belly landing"),
-    which count only with what they were done to."""
+
+    With ``other_clauses`` (two claims of one story) the acts of other clauses count
+    too ("Video showed the plane attempting a belly landing" and "it attempted an
+    emergency belly landing"), by what they were done to. Outside a story they do not:
+    two captions of one scene share such acts without stating one fact."""
     main_a, main_b = _main_act(a), _main_act(b)
     found = _one_act(a, b, main_a, main_b, by_doer=True)
-    if found is not None:
+    if found is not None or not other_clauses:
         return found
     for x in [main_a, *a.facts.acts]:
         for y in [main_b, *b.facts.acts]:
