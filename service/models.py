@@ -395,6 +395,25 @@ class StoryMember:
 
 
 @dataclass
+class SourceVersus(_Plain):
+    """How often one source's claims agree and conflict with another's."""
+
+    source: str | None
+    agreements: int = 0
+    contradictions: int = 0
+
+
+@dataclass
+class SourceStats(_Plain):
+    """One source's documents and claims, and its agreements and contradictions with each other source."""
+
+    source: str | None
+    documents: int
+    claims: int
+    versus: list[SourceVersus] = field(default_factory=list)
+
+
+@dataclass
 class Relation(_Plain):
     """A stored verdict between two claims of different documents.
 

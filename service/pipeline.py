@@ -24,7 +24,6 @@ import numpy as np
 from embeddings.encoder import Encoder
 from embeddings.index import one_blas_thread
 from service.config import Settings
-from service.corpus import CorpusIndex
 from service.match import find_candidates
 from service import story
 from service.models import Article, Claim, CleanedText, Document, Relation, Segment, StoryMember, Verdict
@@ -115,7 +114,7 @@ class Pipeline:
         self.settings = settings
         self.store = store
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
-        self.index = CorpusIndex(settings)
+        self.index = store.nearest_claims(settings)
         self.relater = Relater(settings)
         # Threads of this process queue here for their turn (see _commit), rather than
         # on the database's lock, which makes a waiting thread poll.

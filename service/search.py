@@ -83,9 +83,6 @@ class HybridNeighbours:
     def __init__(self, index, store, texts: list[str]):
         self.index, self.store, self.texts = index, store, texts
 
-    def __len__(self) -> int:
-        return len(self.index)
-
     def search(self, vectors, k: int) -> list[list[tuple[str, float]]]:
         rows = self.index.search(vectors, k)
         wording = [

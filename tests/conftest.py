@@ -1,4 +1,9 @@
-"""Shared fixtures: the models load once per test session; each test gets a fresh store."""
+"""Shared fixtures: the models load once per test session; each test gets a fresh store.
+
+Every test that takes ``settings`` (and so ``store``, ``pipeline``, ``app``, ``client``)
+runs twice: on a SQLite file and on a PostgreSQL database of its own. A test about
+SQLite alone (its file, its in-process indexes) says so with ``@pytest.mark.sqlite_only``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from embeddings.encoder import Encoder  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
-from service.store import SQLiteStore  # noqa: E402
+from service.store import open_store  # noqa: E402
 from service.text.nlp import load_nlp  # noqa: E402
 
 SEEDS_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
@@ -29,22 +34,41 @@ def encoder():
     return enc
 
 
-@pytest.fixture
-def database(tmp_path) -> str:
-    """What ``--db`` and ``CROSSFACT_DB_PATH`` take for a fresh, empty database: tests
-    that start real processes on one database take it from here, so they can run
-    against every store this fixture gives."""
-    return str(tmp_path / "crossfact.db")
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else ["sqlite", "postgres"])
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the session (started on first use, about a second)."""
+    from pg_server import PostgresForTests
+
+    server = PostgresForTests()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return Settings(db_path=str(tmp_path / "crossfact.db"))
+def database(backend, tmp_path, request) -> str:
+    """What ``--db`` takes for this test's empty database: a new SQLite file, or the URL
+    of an emptied PostgreSQL database. Tests that start real processes take it from here."""
+    if backend == "sqlite":
+        return str(tmp_path / "crossfact.db")
+    return request.getfixturevalue("postgres").empty_database()
+
+
+@pytest.fixture
+def settings(database):
+    return Settings(db_path=database)
 
 
 @pytest.fixture
 def store(settings):
-    return SQLiteStore(settings.db_path)
+    store = open_store(settings)
+    yield store
+    store.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from db_checks import check_consistent
+from db_checks import check_consistent, failing_inserts
 from live_server import LiveServer
 from public_data import synthetic_documents
 
@@ -22,16 +22,14 @@ A = "The city council approved a budget of 40 million dollars on Monday, officia
 B = "Officials said the city council passed a 40 million dollar budget on Monday."
 
 
-def test_a_failure_inside_the_transaction_leaves_nothing(client, store, settings):
+def test_a_failure_inside_the_transaction_leaves_nothing(client, settings):
     assert client.post("/v1/documents", json={"text": A, "source": "wire"}).status_code == 201
     before = check_consistent(settings.db_path)
-    # The last statement of an ingest writes relations; make it fail on the store's own connection.
-    store.db.conn.execute("CREATE TEMP TRIGGER fail_relations BEFORE INSERT ON relations "
-                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-    failed = client.post("/v1/documents", json={"text": B, "source": "daily"})
-    assert failed.status_code == 500 and failed.mimetype == "application/problem+json"
-    assert check_consistent(settings.db_path) == before
-    store.db.conn.execute("DROP TRIGGER fail_relations")
+    # The last statement of an ingest writes relations; make it fail.
+    with failing_inserts(settings.db_path, "relations"):
+        failed = client.post("/v1/documents", json={"text": B, "source": "daily"})
+        assert failed.status_code == 500 and failed.mimetype == "application/problem+json"
+        assert check_consistent(settings.db_path) == before
     again = client.post("/v1/documents", json={"text": B, "source": "daily"})
     assert again.status_code == 201 and sum(again.get_json()["relations"].values()) >= 1
     after = check_consistent(settings.db_path)
@@ -39,9 +37,9 @@ def test_a_failure_inside_the_transaction_leaves_nothing(client, store, settings
 
 
 @pytest.mark.slow
-def test_sigkill_mid_ingest_leaves_a_consistent_database(tmp_path):
+def test_sigkill_mid_ingest_leaves_a_consistent_database(database, tmp_path):
     documents = synthetic_documents(160, prefix="sigkill")
-    server = LiveServer(tmp_path / "killed.db", threads=4).start()
+    server = LiveServer(database, threads=4, log_dir=tmp_path).start()
     accepted: set[str] = set()
     cut_off = []  # requests the kill interrupted: proof that it came mid-ingest
 
@@ -79,7 +77,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_database(tmp_path):
     # Committed means durable: every 201 a client saw survived the kill.
     assert accepted <= stored["urls"]
 
-    restarted = LiveServer(server.db_path, threads=2).start()
+    restarted = LiveServer(database, threads=2, log_dir=tmp_path).start()
     try:
         with requests.Session() as http:
             listed = http.get(restarted.url + "/v1/documents?limit=500", timeout=30).json()["data"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from db_checks import rows
 from service.api.auth import create_key, hash_key
 from service.cli import _is_loopback, main
 
@@ -26,11 +27,11 @@ def test_without_keys_everything_is_open(client):
     assert client.get("/v1/documents").status_code == 200
 
 
-def test_keys_are_stored_hashed(store, keys):
+def test_keys_are_stored_hashed(settings, store, keys):
     for key in keys.values():
         assert store.find_api_key(hash_key(key)) is not None
-    rows = store.db.conn.execute("SELECT key_hash FROM api_keys").fetchall()
-    assert all(key not in str(rows) for key in keys.values())
+    stored = rows(settings.db_path, "SELECT * FROM api_keys")
+    assert len(stored) == 2 and all(key not in str(stored) for key in keys.values())
     assert len({key for key in keys.values()}) == 2 and all(len(k) > 40 for k in keys.values())
 
 

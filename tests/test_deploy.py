@@ -20,7 +20,7 @@ from live_server import LiveServer
 from service.api.auth import bootstrap_write_key, configured_bootstrap_key, hash_key
 from service.cli import main
 from service.config import Settings
-from service.store import open_store
+from service.store import describe_database, open_store
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -145,3 +145,13 @@ def test_settings_from_environment():
     assert Settings.from_env({}, db_path="/tmp/y.db").db_path == "/tmp/y.db"
     with pytest.raises(ValueError, match="CROSSFACT_MATCH_TOP_K"):
         Settings.from_env({"CROSSFACT_MATCH_TOP_K": "many"})
+
+
+def test_a_database_url_wins_over_the_file_path_and_an_explicit_setting_over_both():
+    url = "postgresql://crossfact:secret@db:5432/crossfact"
+    env = {"CROSSFACT_DB_PATH": "/data/crossfact.db", "CROSSFACT_DATABASE_URL": url}  # the image sets the path
+    assert Settings.from_env(env).db_path == url
+    assert Settings.from_env({"CROSSFACT_DB_PATH": url}).db_path == url
+    assert Settings.from_env(env, db_path="/tmp/z.db").db_path == "/tmp/z.db"
+    assert describe_database(url) == "postgresql://crossfact:***@db:5432/crossfact"
+    assert describe_database("/data/crossfact.db") == "/data/crossfact.db"

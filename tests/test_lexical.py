@@ -1,4 +1,5 @@
-"""The lexical index beside the SQLite file: what it finds, and that it follows the store."""
+"""Lexical search on both stores (what it finds, that it follows the store), and the
+index beside the SQLite file (which PostgreSQL, searching in the database, has not)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,21 @@ import os
 import time
 
 import numpy as np
+import pytest
 
 from service.models import Claim, Document
-from service.store import SQLiteStore
+from service.store import SQLiteStore, Store, open_store
 from service.store.sqlite import SCHEMA_VERSION
 
 
-def add(store: SQLiteStore, name: str, texts: list[str]) -> list[str]:
+def add(store: Store, name: str, texts: list[str]) -> list[str]:
     claims = [Claim(id=f"clm_{name}_{i}", text=t, span=(0, len(t))) for i, t in enumerate(texts)]
     store.add_document(Document(id=f"doc_{name}", text=" ".join(texts), content_hash=name.rjust(64, "0")),
-                       claims, np.ones((len(texts), 4), dtype=np.float32) / 2, [])
+                       claims, np.full((len(texts), 384), 384 ** -0.5, dtype=np.float32), [])
     return [c.id for c in claims]
 
 
-def found(store: SQLiteStore, query: str) -> list[str]:
+def found(store: Store, query: str) -> list[str]:
     """What a search finds once the index has caught up with every write so far (a
     search itself does not wait for that: see the last test)."""
     store.warm_up()
@@ -43,7 +45,7 @@ def test_the_rarer_word_ranks_first(store):
 def test_follows_adds_and_deletes_made_through_another_store_object(settings, store):
     kept = add(store, "a", ["rainfall doubled in March"])
     assert found(store, "rainfall") == kept
-    other = SQLiteStore(settings.db_path)  # as another process would open it
+    other = open_store(settings)  # as another process would open it
     later = add(other, "b", ["rainfall fell in April"])
     assert set(found(store, "rainfall")) == set(kept + later)
     other.delete_document("doc_a")
@@ -51,6 +53,7 @@ def test_follows_adds_and_deletes_made_through_another_store_object(settings, st
     assert found(other, "rainfall") == later
 
 
+@pytest.mark.sqlite_only
 def test_an_index_of_another_database_is_rebuilt(settings, store):
     add(store, "a", ["turbines were installed"])
     assert found(store, "turbines")
@@ -63,6 +66,7 @@ def test_an_index_of_another_database_is_rebuilt(settings, store):
     assert found(replaced, "turbines") == fresh
 
 
+@pytest.mark.sqlite_only
 def test_a_commit_whose_marks_were_lost_is_redone_without_duplicates(settings, store):
     ids = add(store, "a", ["the dam holds", "the dam leaks"])
     assert sorted(found(store, "dam")) == sorted(ids)
@@ -75,6 +79,7 @@ def test_a_commit_whose_marks_were_lost_is_redone_without_duplicates(settings, s
     assert sorted(found(again, "dam")) == sorted(ids)
 
 
+@pytest.mark.sqlite_only
 def test_a_schema_2_database_loses_its_fts_table_and_logs_each_removal_once(settings, store):
     conn = store.db.conn
     conn.executescript("""
@@ -101,6 +106,7 @@ def test_an_in_memory_store_searches_too():
     assert found(store, "glacier") == ids
 
 
+@pytest.mark.sqlite_only
 def test_a_search_does_not_wait_for_the_index_to_catch_up(store):
     first = add(store, "a", ["ferries were cancelled"])
     assert found(store, "ferries") == first

@@ -96,7 +96,7 @@ def test_a_kind_changed_under_a_review_keeps_the_review_and_says_so(store):
     def add(i):
         document = Document(id=f"doc_{i}", text=f"text {i}", content_hash=f"{i:064d}", source=f"s{i}")
         store.add_document(document, [Claim(id=f"clm_{i}", text=f"claim {i}", span=(0, 5))],
-                           np.ones((1, 4), dtype=np.float32) / 2,
+                           np.full((1, 384), 384 ** -0.5, dtype=np.float32),
                            [Relation(id="rel_1", claim_a_id="clm_2", claim_b_id="clm_1", kind="agreement",
                                      confidence=0.9, similarity=0.9, explanation="Same fact.")] if i == 2 else [])
         return document
@@ -118,6 +118,7 @@ def test_a_kind_changed_under_a_review_keeps_the_review_and_says_so(store):
     assert relation_json(store.get_relation("rel_1"))["review_outdated"] is False
 
 
+@pytest.mark.sqlite_only
 def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(pipeline, settings, store, encoder, tmp_path):
     ingest_all(pipeline)
     copy = str(tmp_path / "copy.db")
@@ -157,7 +158,7 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(pipeline, setting
 
 def test_a_document_is_saved_once_when_two_runs_race(store):
     document = Document(id="doc_1", text="t", content_hash="1" * 64, source="s")
-    store.add_document(document, [Claim(id="clm_1", text="claim", span=(0, 5))], np.ones((1, 4), np.float32) / 2, [])
+    store.add_document(document, [Claim(id="clm_1", text="claim", span=(0, 5))], np.full((1, 384), 384 ** -0.5, dtype=np.float32), [])
     store.begin_reanalysis()
     claims = [store.get_claim("clm_1")]
     assert store.save_reanalysis(1, document, claims, None, []) is True

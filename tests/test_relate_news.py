@@ -7,6 +7,10 @@ import pytest
 
 from service.models import Article
 
+# Judgments of the relate stage: most compare two statements without the store, the rest
+# store two articles; tests/test_relate_pipeline.py runs ingest's relations on both stores.
+pytestmark = pytest.mark.sqlite_only
+
 
 def compare(pipeline, a, b, a_published_at=None, b_published_at=None):
     return pipeline.compare(a, b, a_published_at, b_published_at)[3]

@@ -109,10 +109,12 @@ def test_hybrid_neighbours_add_bm25_hits_with_their_cosine(store):
         def search(self, vectors, k):
             return [[] for _ in range(len(vectors))]
 
-    stored = np.array([[0.6, 0.8, 0.0, 0.0]], dtype=np.float32)
+    stored = np.zeros((1, 384), dtype=np.float32)
+    stored[0, :2] = (0.6, 0.8)
     store.add_document(Document(id="doc_1", text="t", content_hash="1" * 64),
                        [Claim(id="clm_1", text="Hochstein met Lebanese officials in Beirut.", span=(0, 1))], stored, [])
-    query = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    query = np.zeros((1, 384), dtype=np.float32)
+    query[0, 0] = 1.0
     rows = HybridNeighbours(MissingEverything(), store, ["Did Hochstein visit Beirut?"]).search(query, 5)
     assert rows == [[("clm_1", pytest.approx(0.6))]]
     assert HybridNeighbours(MissingEverything(), store, ["nothing shared here"]).search(query, 5) == [[]]

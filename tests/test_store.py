@@ -1,15 +1,15 @@
-"""The SQLite store: schema, atomic writes, uniqueness, cursors, removal log."""
+"""Both stores: schema, atomic writes, uniqueness, cursors, removal log, search."""
 
 from __future__ import annotations
 
 import sqlite3
 
 import numpy as np
+import psycopg
 import pytest
 
-from service.models import Claim, Conflict, Document, Facts, Relation
-from service.store import BadCursor, DuplicateDocument, RelationFilter, SQLiteStore
-from service.store.sqlite import SCHEMA_VERSION
+from service.models import Claim, Conflict, Document, Facts, Relation, SourceVersus
+from service.store import BadCursor, DuplicateDocument, RelationFilter, is_database_url, open_store
 
 
 def doc(i: int, **kw) -> Document:
@@ -22,26 +22,42 @@ def claims_for(document_id: str, n: int) -> list[Claim]:
 
 
 def vectors(n: int) -> np.ndarray:
-    v = np.random.default_rng(n).normal(size=(n, 4)).astype(np.float32)
+    v = np.random.default_rng(n).normal(size=(n, 384)).astype(np.float32)
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_schema_version_and_wal(store):
-    assert store.stored_schema_version() == SCHEMA_VERSION
+def execute(database: str, sql: str) -> None:
+    """One statement on the database itself, behind the store's back."""
+    if is_database_url(database):
+        with psycopg.connect(database) as conn:
+            conn.execute(sql)
+    else:
+        with sqlite3.connect(database) as conn:
+            conn.execute(sql)
+
+
+def test_schema_version(store):
+    assert store.stored_schema_version() == store.schema_version >= 3
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_runs_in_wal_mode(store):
     assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_reopening_keeps_data(settings, store):
     store.add_document(doc(1), claims_for("doc_1", 2), vectors(2), [])
-    again = SQLiteStore(settings.db_path)
+    again = open_store(settings)
     assert again.get_document("doc_1").claims_count == 2
     assert again.get_claim("doc_1_c0").facts.polarity == "negated"
+    assert again.stored_schema_version() == store.schema_version  # a second start changes nothing
+    again.close()
 
 
 def test_newer_schema_is_refused(settings, store):
-    store.db.conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    execute(settings.db_path, "UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(RuntimeError, match="schema version 999"):
-        SQLiteStore(settings.db_path)
+        open_store(settings)
 
 
 def test_duplicate_content_or_url_raises_with_the_existing_document(store):
@@ -57,7 +73,7 @@ def test_duplicate_content_or_url_raises_with_the_existing_document(store):
 def test_failed_write_leaves_nothing(store):
     bad = claims_for("doc_1", 2)
     bad[1].id = bad[0].id  # unique violation on the second claim
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         store.add_document(doc(1), bad, vectors(2), [])
     assert store.get_document("doc_1") is None
     assert store.get_claims([bad[0].id]) == {}
@@ -74,8 +90,9 @@ def test_relations_are_stored_with_both_claims_and_cascade(store):
     assert got.conflicts[0].about == "killed"
     assert store.list_relations(RelationFilter(conflict="number"), limit=10, cursor=None).items
     assert not store.list_relations(RelationFilter(conflict="date"), limit=10, cursor=None).items
-    stats = {s["source"]: s for s in store.source_stats()}
-    assert stats["a"]["with"] == [{"source": "b", "agreements": 0, "contradictions": 1}]
+    stats = {s.source: s for s in store.source_stats()}
+    assert stats["a"].versus == [SourceVersus("b", agreements=0, contradictions=1)]
+    assert (stats["b"].documents, stats["b"].claims) == (1, 1)
     store.delete_document("doc_1")
     assert store.get_relation("rel_1") is None
     removed, _ = store.removed_since(0)
@@ -103,7 +120,7 @@ def test_pagination_walks_everything_once(store):
 def test_vectors_since_watermark(store):
     store.add_document(doc(1), claims_for("doc_1", 2), vectors(2), [])
     batch = store.vectors_since(0)
-    assert batch.ids == ["doc_1_c0", "doc_1_c1"] and batch.vectors.shape == (2, 4)
+    assert batch.ids == ["doc_1_c0", "doc_1_c1"] and batch.vectors.shape == (2, 384)
     assert np.allclose(batch.vectors, vectors(2))
     assert store.vectors_since(batch.watermark).ids == []
 
@@ -113,3 +130,27 @@ def test_lexical_search_is_safe_for_any_query(store):
     assert store.lexical_search('claim" OR 1=1; DROP TABLE claims; --', 5)
     assert store.lexical_search("*** ^^^", 5) == []
     assert store.get_document("doc_1") is not None
+
+
+def test_nearest_claims_finds_the_closest_stored_vectors(settings, store):
+    stored = vectors(5)
+    store.add_document(doc(1), claims_for("doc_1", 5), stored, [])
+    index = store.nearest_claims(settings)
+    index.refresh(store)
+    query = stored[[3, 1]] + 0.01 * vectors(2)
+    found = index.search(query / np.linalg.norm(query, axis=1, keepdims=True), 2)
+    assert [row[0][0] for row in found] == ["doc_1_c3", "doc_1_c1"]
+    assert all(0.99 < row[0][1] <= 1.0 + 1e-6 and len(row) == 2 for row in found)
+    assert store.get_vectors(["doc_1_c3"])["doc_1_c3"] == pytest.approx(stored[3])
+
+
+def test_lexical_search_ranks_claims_by_their_words(store):
+    texts = ["Rescuers pulled survivors from the flooded mine", "The mine was flooded",
+             "Parliament passed the budget"]
+    claims = [Claim(id=f"c{i}", text=t, span=(0, len(t)), facts=Facts()) for i, t in enumerate(texts)]
+    store.add_document(doc(1), claims, vectors(3), [])
+    found = [cid for cid, _ in store.lexical_search("flooded mine survivors", 5)]
+    assert found[0] == "c0" and set(found) == {"c0", "c1"}
+    store.delete_document("doc_1")
+    store.warm_up()
+    assert store.lexical_search("flooded mine", 5) == []

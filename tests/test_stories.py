@@ -11,14 +11,16 @@ from db_checks import check_consistent
 from service import story
 from service.config import Settings
 from service.models import Claim, Document, Entity, Facts, Relation, StoryMember
-from service.store import RelationFilter, SQLiteStore
+from service.store import RelationFilter, SQLiteStore, open_store
 from service.store.sqlite import _SCHEMA, SCHEMA_VERSION
 
 SETTINGS = Settings(db_path=":memory:")
 
 
 def unit(*values) -> np.ndarray:
-    v = np.asarray(values, dtype=np.float32)
+    """A unit vector of the model's 384 dimensions, its first ones ``values``."""
+    v = np.zeros(384, dtype=np.float32)
+    v[: len(values)] = values
     return v / np.linalg.norm(v)
 
 
@@ -304,7 +306,7 @@ def test_two_writers_at_once_keep_stories_whole(settings, encoder, nlp):
     from service.models import Article
     from service.pipeline import Pipeline
 
-    writers = [Pipeline(settings, SQLiteStore(settings.db_path), encoder=encoder) for _ in range(2)]
+    writers = [Pipeline(settings, open_store(settings), encoder=encoder) for _ in range(2)]
     texts = [QUAKE_A, QUAKE_B, VOTE, QUAKE_A.replace("Nine", "Ten"), QUAKE_B.replace("nine", "ten"),
              VOTE.replace("204", "205")]
 

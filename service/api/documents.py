@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from werkzeug.routing import BaseConverter
 
-from service.api.errors import ApiError
+from service.api.errors import ApiError, unavailable
 from service.api.io import (
     claim_json, document_json, found, not_found, page_json, pipeline, raw_json, read_json, read_query, settings, too_long,
     validate,
@@ -16,6 +16,7 @@ from service.api.schemas import (
 )
 from service.models import Article
 from service.pipeline import EmptyArticle
+from service.store import StoreUnavailable
 
 bp = Blueprint("documents", __name__)
 
@@ -93,9 +94,12 @@ def _article(item: DocumentIn) -> Article:
 
 def ingest_error(result: Exception, field: str) -> ApiError:
     """What a client is told of an article that failed: an EmptyArticle names the
-    ``field`` that had nothing left in it; anything else is the server's fault."""
+    ``field`` that had nothing left in it; an unreachable database is 503; anything
+    else is the server's fault."""
     if isinstance(result, EmptyArticle):
         return ApiError(422, "Invalid request", str(result), [{"field": field, "message": str(result)}])
+    if isinstance(result, StoreUnavailable):  # the database is away: nothing was stored, try again
+        return unavailable()
     return ApiError(500, "Internal Server Error", "the server failed to ingest this document; it has been logged")
 
 

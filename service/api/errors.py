@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from service.store import BadCursor
+from service.store import BadCursor, StoreUnavailable
 
 log = logging.getLogger("crossfact.api")
 
@@ -39,6 +39,13 @@ def problem(status: int, title: str, detail: str, errors: list[dict] | None = No
     return response
 
 
+def unavailable() -> ApiError:
+    """The database cannot be reached (restarting, cut off): nothing was done, and the
+    same request may succeed in a moment."""
+    return ApiError(503, "Service Unavailable", "the database cannot be reached now; try again shortly",
+                    headers={"Retry-After": "2"})
+
+
 def validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
     errors = [
         {"field": prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else (prefix.rstrip(".") or "body"),
@@ -56,6 +63,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(BadCursor)
     def _bad_cursor(exc: BadCursor):
         return problem(422, "Invalid request", str(exc), [{"field": "cursor", "message": str(exc)}])
+
+    @app.errorhandler(StoreUnavailable)
+    def _store_unavailable(exc: StoreUnavailable):
+        log.warning("database unavailable: %s", exc)
+        error = unavailable()
+        return problem(error.status, error.title, error.detail, headers=error.headers)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

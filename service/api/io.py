@@ -17,7 +17,7 @@ from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
 
 from service.api.errors import ApiError, validation_error
-from service.models import Claim, Document, Relation, Story, Verdict
+from service.models import Claim, Document, Relation, SourceStats, Story, Verdict
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -170,6 +170,12 @@ def relation_json(rel: Relation) -> dict:
 
 def page_json(page, render) -> dict:
     return {"data": [render(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
+def source_json(stats: SourceStats) -> dict:
+    return {"source": stats.source, "documents": stats.documents, "claims": stats.claims,
+            "with": [{"source": v.source, "agreements": v.agreements, "contradictions": v.contradictions}
+                     for v in stats.versus]}
 
 
 def story_json(story: Story) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from service import __version__
-from service.api.io import pipeline
+from service.api.io import pipeline, source_json
 from service.api.openapi import build_spec, documented
 from service.api.schemas import HealthOut, ReadyOut, SourcesOut
 
@@ -40,4 +40,4 @@ def openapi():
 @documented("Per source: documents, claims, agreements and contradictions with each other source",
             responses={200: SourcesOut}, tag="meta")
 def sources():
-    return jsonify({"data": pipeline().store.source_stats()})
+    return jsonify({"data": [source_json(s) for s in pipeline().store.source_stats()]})

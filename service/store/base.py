@@ -1,8 +1,8 @@
 """The Store interface: everything crossfact keeps, behind methods with no SQL in sight.
 
-The SQLite implementation is the embedded default; a PostgreSQL one can follow by
-implementing the same methods. Callers speak in models (Document, Claim, Relation)
-and opaque cursors.
+Two implementations: SQLite (one file, the embedded default) and PostgreSQL (one
+database for many processes and hosts). The interface is split by concern; ``Store``
+is all of them. Callers speak in models (Document, Claim, Relation) and opaque cursors.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from service.models import Claim, Document, Relation, Story, StoryMember, StoryState
+from service.models import Claim, Document, Relation, SourceStats, Story, StoryMember, StoryState
 
 
 class DuplicateDocument(Exception):
@@ -83,6 +83,11 @@ class ApiKey:
     revoked_at: str | None = None
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached now (a restart, a network cut, a full pool): the
+    request may succeed if tried again; nothing was stored."""
+
+
 JOB_STATES = ("queued", "running", "done", "failed")
 
 
@@ -133,32 +138,17 @@ class Job:
     items: list[JobItem] | None = None
 
 
-class Store(Protocol):
-    schema_version: int
+class NearestClaims(Protocol):
+    """The vector index the pipeline matches against: the stored claims nearest to each
+    query vector, as ``(claim_id, cosine)`` best first. ``refresh`` brings an index that
+    lives in this process up to what the store holds; an index inside the database
+    is always current."""
 
-    def ping(self) -> bool: ...
+    def refresh(self, store) -> None: ...
+    def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]: ...
 
-    def exclusive_ingest(self) -> AbstractContextManager[None]:
-        """A context manager: the caller's turn to match, relate and store a document.
 
-        Guarantees, across every thread of every process and host on this database:
-        - one turn at a time: a turn begins only once the one before has ended
-          (committed or rolled back);
-        - reads made by this thread inside the turn see every commit made before it
-          began, so claims added by other processes are there to be matched;
-        - writes made by this thread inside the turn (``add_document`` and any other
-          write method) commit together when the block ends, or not at all if it raises;
-          a write method that fails inside the turn undoes its own part only;
-        - claims get their ``vectors_since`` watermark in the order their turns
-          commit, so a reader that caught up to a watermark never misses an earlier one.
-
-        SQLite: one ``BEGIN IMMEDIATE`` transaction for the block. PostgreSQL: one
-        transaction that first takes ``pg_advisory_xact_lock`` on a fixed key (released
-        by its commit or rollback, also when the client dies), with the thread's store
-        calls inside it running on that transaction's connection.
-        """
-        ...
-
+class KeyStore(Protocol):
     def create_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey: ...
     def create_first_api_key(self, key_hash: str, scope: str, name: str | None = None) -> ApiKey | None:
         """Create this key only if the store holds no key at all (revoked ones count);
@@ -171,7 +161,56 @@ class Store(Protocol):
     def revoke_api_key(self, key_id: int) -> bool: ...
     def has_api_keys(self) -> bool: ...
 
-    # -- ingest jobs: a queue in the database that any number of workers share ----------
+
+class DocumentStore(Protocol):
+    def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
+    def add_document(
+        self, document: Document, claims: list[Claim], vectors: np.ndarray, relations: list[Relation],
+        member: StoryMember | None = None,
+    ) -> Document: ...
+    def get_document(self, document_id: str) -> Document | None: ...
+    def list_documents(
+        self, *, source: str | None, since: str | None, until: str | None, story: str | None, limit: int,
+        cursor: str | None,
+    ) -> Page: ...
+    def delete_document(self, document_id: str) -> bool: ...
+    def document_claims(self, document_id: str, *, limit: int, cursor: str | None) -> Page: ...
+    def get_claim(self, claim_id: str) -> Claim | None: ...
+    def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]: ...
+
+
+class StoryStore(Protocol):
+    def candidate_stories(self, reach: tuple[str, str] | None, limit: int) -> list[StoryState]: ...
+    def list_stories(
+        self, *, source: str | None, since: str | None, until: str | None, min_documents: int | None, limit: int,
+        cursor: str | None,
+    ) -> Page: ...
+    def get_story(self, story_id: str) -> Story | None: ...
+    def story_timeline(self, story_id: str, limit: int) -> list[Claim]: ...
+    def story_claims(self, story_id: str, limit: int) -> list[Claim]: ...
+
+
+class ReanalysisStore(Protocol):
+    def reanalysis_state(self) -> dict | None: ...
+    def begin_reanalysis(self) -> dict: ...
+    def end_reanalysis(self) -> None: ...
+    def documents_to_reanalyze(self, after: int, until: int, limit: int) -> list[tuple[int, Document]]: ...
+    def vectors_through(self, document_seq: int, after: int, limit: int) -> VectorBatch: ...
+    def save_reanalysis(self, seq: int, document: Document, claims: list[Claim], member: StoryMember | None,
+                        relations: list[Relation]) -> bool: ...
+
+
+class RelationStore(Protocol):
+    def claim_relations(self, claim_id: str, *, limit: int, cursor: str | None) -> Page: ...
+    def list_relations(self, filters: RelationFilter, *, limit: int, cursor: str | None) -> Page: ...
+    def get_relation(self, relation_id: str) -> Relation | None: ...
+    def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None: ...
+    def source_stats(self) -> list[SourceStats]: ...
+
+
+class JobStore(Protocol):
+    """Ingest jobs: a queue in the database that any number of workers share."""
+
     def create_job(self, job: Job) -> Job:
         """Store a new job with its items (``job.items``; those with a status already,
         e.g. invalid ones, count as done); queued, or done at once if none waits."""
@@ -214,48 +253,87 @@ class Store(Protocol):
         """Mark the job done if ``worker`` holds it and every item has its result."""
         ...
 
-    def find_duplicate(self, url: str | None, content_hash: str) -> Document | None: ...
-    def add_document(
-        self, document: Document, claims: list[Claim], vectors: np.ndarray, relations: list[Relation],
-        member: StoryMember | None = None,
-    ) -> Document: ...
-    def get_document(self, document_id: str) -> Document | None: ...
-    def list_documents(
-        self, *, source: str | None, since: str | None, until: str | None, story: str | None, limit: int,
-        cursor: str | None,
-    ) -> Page: ...
-    def delete_document(self, document_id: str) -> bool: ...
 
-    def candidate_stories(self, reach: tuple[str, str] | None, limit: int) -> list[StoryState]: ...
-    def list_stories(
-        self, *, source: str | None, since: str | None, until: str | None, min_documents: int | None, limit: int,
-        cursor: str | None,
-    ) -> Page: ...
-    def get_story(self, story_id: str) -> Story | None: ...
-    def story_timeline(self, story_id: str, limit: int) -> list[Claim]: ...
-    def story_claims(self, story_id: str, limit: int) -> list[Claim]: ...
-
-    def reanalysis_state(self) -> dict | None: ...
-    def begin_reanalysis(self) -> dict: ...
-    def end_reanalysis(self) -> None: ...
-    def documents_to_reanalyze(self, after: int, until: int, limit: int) -> list[tuple[int, Document]]: ...
-    def vectors_through(self, document_seq: int, after: int, limit: int) -> VectorBatch: ...
-    def save_reanalysis(self, seq: int, document: Document, claims: list[Claim], member: StoryMember | None,
-                        relations: list[Relation]) -> bool: ...
-
-    def document_claims(self, document_id: str, *, limit: int, cursor: str | None) -> Page: ...
-    def get_claim(self, claim_id: str) -> Claim | None: ...
-    def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]: ...
-
-    def claim_relations(self, claim_id: str, *, limit: int, cursor: str | None) -> Page: ...
-    def list_relations(self, filters: RelationFilter, *, limit: int, cursor: str | None) -> Page: ...
-    def get_relation(self, relation_id: str) -> Relation | None: ...
-    def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None: ...
-
-    def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch: ...
+class SearchStore(Protocol):
+    def nearest_claims(self, settings) -> NearestClaims: ...  # the vector index to match against
     def get_vectors(self, claim_ids: list[str]) -> dict[str, np.ndarray]: ...
-    def vector_state(self) -> VectorState: ...
-    def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]: ...
     def warm_up(self) -> None: ...  # bring what lexical_search reads up to date now, and wait for it
-    def source_stats(self) -> list[dict]: ...
+
+
+# What ``crossfact migrate`` copies, table by table in this order, and the columns of
+# each, named alike in both schemas; a row travels as a dict of plain values: JSON
+# columns as Python objects, ``vector`` as a float32 array, other vectors as float32 bytes.
+PORTABLE_TABLES: dict[str, tuple[str, ...]] = {
+    "api_keys": ("id", "key_hash", "scope", "name", "created_at", "revoked_at"),
+    "stories": ("id", "title", "first_seen", "last_seen", "documents_count", "vector_sum", "names", "created_at",
+                "updated_at"),
+    "documents": ("id", "url", "title", "source", "published_at", "text", "content_hash", "metadata",
+                  "claims_count", "created_at", "story_id", "story_vector", "story_names", "story_date",
+                  "story_headline"),
+    "claims": ("id", "document_id", "position", "source", "published_at", "text", "span_start", "span_end", "kind",
+               "checkworthiness", "facts", "event_date", "context", "vector"),
+    "relations": ("id", "claim_a", "claim_b", "document_a", "document_b", "kind", "confidence", "similarity",
+                  "conflicts", "conflict_types", "explanation", "evidence", "status", "reviewed_kind", "note",
+                  "created_at", "updated_at"),
+}
+JSON_COLUMNS = frozenset({"metadata", "story_names", "facts", "conflicts", "evidence", "names"})
+
+
+class PortableStore(Protocol):
+    """Rows of ``PORTABLE_TABLES`` in and out, for copying a whole store to another."""
+
+    def count_rows(self, table: str) -> int: ...
+    def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
+        """Up to ``limit`` rows after position ``after``, in storage order, and the
+        position of the last (``after`` when there are none)."""
+        ...
+    def import_rows(self, table: str, rows: list[dict]) -> None:
+        """Append rows (as ``export_rows`` gives them) in one transaction, in their order."""
+        ...
+    def bulk_loading(self) -> AbstractContextManager[None]:
+        """A context for many ``import_rows``: a store may defer index upkeep to its end."""
+        ...
+
+
+class VectorLog(Protocol):
+    """Vectors added and claims removed after a watermark: what an index kept in another
+    process's memory (service.corpus) reads to stay current. SQLite only: its
+    AUTOINCREMENT seqs commit in order, which a PostgreSQL sequence does not promise."""
+
+    def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch: ...
+    def vector_state(self) -> VectorState: ...
+    def removed_since(self, watermark: int) -> tuple[list[str], int]: ...
+
+
+class Store(KeyStore, DocumentStore, StoryStore, ReanalysisStore, RelationStore, JobStore, SearchStore,
+            PortableStore, Protocol):
+    """Everything crossfact keeps. Implemented by ``SQLiteStore`` (one file, the embedded
+    default) and ``PostgresStore`` (one database shared by many processes and hosts)."""
+
+    schema_version: int
+
+    def ping(self) -> bool: ...
+    def close(self) -> None: ...
+
+    def exclusive_ingest(self) -> AbstractContextManager[None]:
+        """A context manager: the caller's turn to match, relate and store a document.
+
+        Guarantees, across every thread of every process and host on this database:
+        - one turn at a time: a turn begins only once the one before has ended
+          (committed or rolled back);
+        - reads made by this thread inside the turn see every commit made before it
+          began, so claims added by other processes are there to be matched;
+        - writes made by this thread inside the turn (``add_document`` and any other
+          write method) commit together when the block ends, or not at all if it raises;
+          a write method that fails inside the turn undoes its own part only;
+        - claims get their ``vectors_since`` watermark in the order their turns
+          commit, so a reader that caught up to a watermark never misses an earlier one.
+
+        SQLite: one ``BEGIN IMMEDIATE`` transaction for the block. PostgreSQL: one
+        transaction that first takes ``pg_advisory_xact_lock`` on a fixed key (released
+        by its commit or rollback, also when the client dies), with the thread's store
+        calls inside it running on that transaction's connection.
+        """
+        ...
+

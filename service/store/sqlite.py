@@ -15,18 +15,21 @@ import re
 import sqlite3
 import threading
 import uuid
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 import sqlite_utils
 
-from service.models import Claim, Conflict, Document, Facts, Relation, Story, StoryMember, StoryState
+from service.corpus import CorpusIndex
+from service.models import (
+    Claim, Conflict, Document, Facts, Relation, SourceStats, Story, StoryMember, StoryState,
+)
 from service.story import joined, left
 from service.store.base import (
-    CURSOR_PATTERN, ApiKey, BadCursor, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter, VectorBatch,
-    VectorState,
+    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter,
+    VectorBatch, VectorState,
 )
+from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import LexicalIndex, Marks, Source
 
 SCHEMA_VERSION = 4
@@ -189,17 +192,12 @@ _JOB_ITEM_COLUMNS = "position, document, status, document_id, relations, problem
 _CLAIM_COLUMNS = (
     "c.id, c.document_id, c.source, c.published_at, c.text, c.span_start, c.span_end, "
     "c.kind, c.checkworthiness, c.facts, c.event_date, c.context, "
-    "(SELECT sd.story_id FROM documents sd WHERE sd.id = c.document_id)"
+    "(SELECT sd.story_id FROM documents sd WHERE sd.id = c.document_id) AS story_id"
 )
-_CLAIM_WIDTH = 13
 _DOCUMENT_COLUMNS = (
-    "id, url, title, source, published_at, text, content_hash, metadata, claims_count, created_at, story_id"
+    "seq, id, url, title, source, published_at, text, content_hash, metadata, claims_count, created_at, story_id"
 )
 _STORY_STATE_COLUMNS = "id, first_seen, last_seen, documents_count, vector_sum, names"
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class SQLiteStore:
@@ -226,6 +224,7 @@ class SQLiteStore:
             conn.execute("PRAGMA busy_timeout = 60000")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.row_factory = sqlite3.Row  # rows are read by column name
             db = sqlite_utils.Database(conn)
             self._local.db = db
         return db
@@ -288,8 +287,20 @@ class SQLiteStore:
                     conn.execute(statement)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
+    def close(self) -> None:
+        """Close this thread's connection (others close with their threads)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    def nearest_claims(self, settings) -> CorpusIndex:
+        """An index in this process's memory (beside the file once it is approximate),
+        kept in step with the file through its vector log."""
+        return CorpusIndex(settings)
+
     def ping(self) -> bool:
-        return self.db.conn.execute("SELECT 1").fetchone() == (1,)
+        return self.db.conn.execute("SELECT 1").fetchone()[0] == 1
 
     def stored_schema_version(self) -> int:
         return int(self.db.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
@@ -316,13 +327,13 @@ class SQLiteStore:
             "SELECT id, key_hash, scope, name, created_at, revoked_at FROM api_keys "
             "WHERE key_hash = ? AND revoked_at IS NULL", (key_hash,)
         ).fetchone()
-        return ApiKey(*row) if row else None
+        return ApiKey(**row) if row else None
 
     def list_api_keys(self) -> list[ApiKey]:
         rows = self.db.conn.execute(
             "SELECT id, key_hash, scope, name, created_at, revoked_at FROM api_keys ORDER BY id"
         ).fetchall()
-        return [ApiKey(*row) for row in rows]
+        return [ApiKey(**row) for row in rows]
 
     def revoke_api_key(self, key_id: int) -> bool:
         with self._write() as conn:
@@ -492,7 +503,7 @@ class SQLiteStore:
         return self._document(row) if row else None
 
     def list_documents(self, *, source=None, since=None, until=None, story=None, limit=50, cursor=None) -> Page:
-        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        where, params = ["seq < ?"], [decode_cursor(cursor, default=NO_CURSOR)]
         if story is not None:
             where.append("story_id = ?")
             params.append(story)
@@ -506,10 +517,10 @@ class SQLiteStore:
             where.append("published_at <= ?")
             params.append(until)
         rows = self.db.conn.execute(
-            f"SELECT seq, {_DOCUMENT_COLUMNS} FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page([self._document(r[1:]) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+        return page([self._document(r) for r in rows[:limit]], rows, limit, key=lambda r: r["seq"])
 
     def delete_document(self, document_id: str) -> bool:
         with self._write() as conn:
@@ -521,7 +532,7 @@ class SQLiteStore:
             return deleted
 
     def _document(self, row) -> Document:
-        data = dict(zip([c.strip() for c in _DOCUMENT_COLUMNS.split(",")], row))
+        data = {name: row[name] for name in row.keys() if name != "seq"}
         data["metadata"] = json.loads(data["metadata"] or "{}")
         return Document(**data)
 
@@ -594,13 +605,14 @@ class SQLiteStore:
         ).fetchone()
         if row is None:
             return None
-        return StoryMember(story_id=row[0], vector=_vector(row[1]), names=json.loads(row[2]), date=row[3],
-                           headline=row[4] or "")
+        return StoryMember(story_id=row["story_id"], vector=_vector(row["story_vector"]),
+                           names=json.loads(row["story_names"]), date=row["story_date"],
+                           headline=row["story_headline"] or "")
 
     def list_stories(self, *, source=None, since=None, until=None, min_documents=None, limit=50,
                      cursor=None) -> Page:
         """Stories, newest first; ``since``/``until`` keep those whose dates overlap the range."""
-        where, params = ["seq < ?"], [_decode_cursor(cursor, default=2**62)]
+        where, params = ["seq < ?"], [decode_cursor(cursor, default=NO_CURSOR)]
         if source is not None:
             where.append("id IN (SELECT story_id FROM documents WHERE source = ?)")
             params.append(source)
@@ -618,7 +630,7 @@ class SQLiteStore:
             f"WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page(self._stories(rows[:limit]), rows, limit, key=lambda r: r[0])
+        return page(self._stories(rows[:limit]), rows, limit, key=lambda r: r["seq"])
 
     def get_story(self, story_id: str) -> Story | None:
         rows = self.db.conn.execute(
@@ -631,8 +643,7 @@ class SQLiteStore:
     def _stories(self, rows) -> list[Story]:
         """Stories with their sources and their relation counts (relations between two
         of their documents), in two queries per page."""
-        stories = [Story(id=r[1], title=r[2], first_seen=r[3], last_seen=r[4], documents_count=r[5],
-                         created_at=r[6], updated_at=r[7]) for r in rows]
+        stories = [Story(**{name: r[name] for name in r.keys() if name != "seq"}) for r in rows]
         if not stories:
             return stories
         by_id = {s.id: s for s in stories}
@@ -679,10 +690,10 @@ class SQLiteStore:
     def documents_to_reanalyze(self, after: int, until: int, limit: int) -> list[tuple[int, Document]]:
         """Documents with ``after < seq <= until``, in storage order, with their seq."""
         rows = self.db.conn.execute(
-            f"SELECT seq, {_DOCUMENT_COLUMNS} FROM documents WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
             (after, until, limit),
         ).fetchall()
-        return [(r[0], self._document(r[1:])) for r in rows]
+        return [(r["seq"], self._document(r)) for r in rows]
 
     def vectors_through(self, document_seq: int, after: int, limit: int) -> VectorBatch:
         """Vectors of the claims of documents up to ``document_seq``, claim seq after
@@ -694,8 +705,7 @@ class SQLiteStore:
         ).fetchall()
         if not rows:
             return VectorBatch([], [], np.zeros((0, 0), dtype=np.float32), after)
-        vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
-        return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
+        return _vector_batch(rows)
 
     def save_reanalysis(self, seq: int, document: Document, claims: list[Claim], member: StoryMember | None,
                         relations: list[Relation]) -> bool:
@@ -765,16 +775,16 @@ class SQLiteStore:
         rows = self.db.conn.execute(
             f"SELECT {_CLAIM_COLUMNS}, c.position FROM claims c WHERE c.document_id = ? AND c.position > ? "
             "ORDER BY c.position LIMIT ?",
-            (document_id, _decode_cursor(cursor, default=-1), limit + 1),
+            (document_id, decode_cursor(cursor, default=-1), limit + 1),
         ).fetchall()
-        return _page([_claim(r) for r in rows[:limit]], rows, limit, key=lambda r: r[-1])
+        return page([_claim(r) for r in rows[:limit]], rows, limit, key=lambda r: r["position"])
 
     def get_claim(self, claim_id: str) -> Claim | None:
         return self.get_claims([claim_id]).get(claim_id)
 
     def get_claims(self, claim_ids: list[str]) -> dict[str, Claim]:
         rows = self._rows_in(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id IN", claim_ids)
-        return {r[0]: _claim(r) for r in rows}
+        return {r["id"]: _claim(r) for r in rows}
 
     def _rows_in(self, select: str, keys: list):
         """Rows of ``select ... IN (keys)``, in chunks: SQLite caps a statement's parameters."""
@@ -815,8 +825,8 @@ class SQLiteStore:
         return self._relations(where, params, limit, cursor)
 
     def get_relation(self, relation_id: str) -> Relation | None:
-        page = self._relations(["r.id = ?"], [relation_id], 1, None)
-        return page.items[0] if page.items else None
+        found = self._relations(["r.id = ?"], [relation_id], 1, None)
+        return found.items[0] if found.items else None
 
     def review_relation(self, relation_id: str, status: str, note: str | None) -> Relation | None:
         # A review is of the verdict it was given to: remember its kind (none once back to suggested).
@@ -836,25 +846,25 @@ class SQLiteStore:
         return self.get_relation(relation_id) if changed else None
 
     def _relations(self, where: list[str], params: list, limit: int, cursor: str | None) -> Page:
+        """A page of relations (the joins serve the source filter), then both claims of
+        each in one more query."""
         where = ["r.seq < ?", *where]
-        params = [_decode_cursor(cursor, default=2**62), *params]
-        claim_cols_a = _CLAIM_COLUMNS.replace("c.", "ca.")
-        claim_cols_b = _CLAIM_COLUMNS.replace("c.", "cb.")
+        params = [decode_cursor(cursor, default=NO_CURSOR), *params]
         rows = self.db.conn.execute(
             "SELECT r.seq, r.id, r.claim_a, r.claim_b, r.kind, r.confidence, r.similarity, r.explanation, "
-            f"r.conflicts, r.evidence, r.status, r.note, r.created_at, r.updated_at, r.reviewed_kind, "
-            f"{claim_cols_a}, {claim_cols_b} "
+            "r.conflicts, r.evidence, r.status, r.note, r.created_at, r.updated_at, r.reviewed_kind "
             "FROM relations r JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
             f"WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        return _page([_relation(r) for r in rows[:limit]], rows, limit, key=lambda r: r[0])
+        claims = self.get_claims([r[side] for r in rows[:limit] for side in ("claim_a", "claim_b")])
+        return page([_relation(r, claims) for r in rows[:limit]], rows, limit, key=lambda r: r["seq"])
 
     # -- vectors and search --------------------------------------------------------------
 
     def get_vectors(self, claim_ids: list[str]) -> dict[str, np.ndarray]:
         rows = self._rows_in("SELECT id, vector FROM claims WHERE id IN", claim_ids)
-        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+        return {r["id"]: np.frombuffer(r["vector"], dtype=np.float32) for r in rows}
 
     def vectors_since(self, watermark: int, limit: int | None = None) -> VectorBatch:
         """Vectors after ``watermark``, oldest first; at most ``limit`` of them, so a
@@ -865,8 +875,7 @@ class SQLiteStore:
         ).fetchall()
         if not rows:
             return VectorBatch([], [], np.zeros((0, 0), dtype=np.float32), watermark)
-        vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
-        return VectorBatch([r[1] for r in rows], [r[2] for r in rows], vectors, rows[-1][0])
+        return _vector_batch(rows)
 
     def vector_state(self) -> VectorState:
         """Where the claims and the removal log stand now: what an index must have seen."""
@@ -884,7 +893,7 @@ class SQLiteStore:
         rows = self.db.conn.execute(
             "SELECT seq, claim_id FROM removed_claims WHERE seq > ? ORDER BY seq", (watermark,)
         ).fetchall()
-        return [r[1] for r in rows], (rows[-1][0] if rows else watermark)
+        return [r["claim_id"] for r in rows], (rows[-1]["seq"] if rows else watermark)
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25 over claim texts; higher is better. Any query string is safe here."""
@@ -909,7 +918,37 @@ class SQLiteStore:
 
         return Source(self._marks, claims_since, self.removed_since)
 
-    def source_stats(self) -> list[dict]:
+    # -- copying a whole store (crossfact migrate) ----------------------------------------
+
+    def count_rows(self, table: str) -> int:
+        _portable(table)
+        return self.db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
+        position = "id" if table == "api_keys" else "seq"
+        columns = _portable(table)
+        cursor = self.db.conn.execute(
+            f"SELECT {position} AS position_, {', '.join(columns)} FROM {table} WHERE {position} > ? "
+            f"ORDER BY {position} LIMIT ?", (after, limit))
+        rows = [dict(row) for row in cursor.fetchall()]
+        last = rows[-1]["position_"] if rows else after
+        return [_portable_row(row, columns) for row in rows], last
+
+    def bulk_loading(self):
+        """Nothing to defer: the indexes beside the file catch up on their next use."""
+        return nullcontext()
+
+    def import_rows(self, table: str, rows: list[dict]) -> None:
+        columns = _portable(table)
+        stored = [
+            {name: json.dumps(row[name]) if name in JSON_COLUMNS else _blob(row[name]) if name == "vector"
+             else row[name] for name in columns}
+            for row in rows
+        ]
+        with self._write():
+            self.db[table].insert_all(stored, batch_size=1000)
+
+    def source_stats(self) -> list[SourceStats]:
         conn = self.db.conn
         sources = conn.execute(
             "SELECT source, COUNT(*), COALESCE(SUM(claims_count), 0) FROM documents GROUP BY source ORDER BY source"
@@ -919,43 +958,32 @@ class SQLiteStore:
             "JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
             "WHERE r.kind IN ('agreement', 'contradiction') GROUP BY ca.source, cb.source, r.kind"
         ).fetchall()
-        versus: dict = {}
-        for a, b, kind, n in pairs:
-            for this, that in ((a, b), (b, a)) if a != b else ((a, b),):
-                entry = versus.setdefault(this, {}).setdefault(that, {"agreements": 0, "contradictions": 0})
-                entry["agreements" if kind == "agreement" else "contradictions"] += n
-        return [
-            {
-                "source": source,
-                "documents": docs,
-                "claims": claims,
-                "with": [{"source": other, **counts} for other, counts in sorted(versus.get(source, {}).items(),
-                                                                                  key=lambda kv: str(kv[0]))],
-            }
-            for source, docs, claims in sources
-        ]
-
+        return source_stats(sources, pairs)
 
 def _claim(row) -> Claim:
-    (id_, document_id, source, published_at, text, start, end, kind, worth, facts, event_date, context,
-     story_id) = row[:_CLAIM_WIDTH]
     return Claim(
-        id=id_, document_id=document_id, source=source, published_at=published_at, text=text, span=(start, end),
-        kind=kind, checkworthiness=worth, facts=Facts.from_dict(json.loads(facts)), event_date=event_date,
-        context=context, story_id=story_id,
+        id=row["id"], document_id=row["document_id"], source=row["source"], published_at=row["published_at"],
+        text=row["text"], span=(row["span_start"], row["span_end"]), kind=row["kind"],
+        checkworthiness=row["checkworthiness"], facts=Facts.from_dict(json.loads(row["facts"])),
+        event_date=row["event_date"], context=row["context"], story_id=row["story_id"],
     )
 
 
-def _relation(row) -> Relation:
-    (_, id_, a, b, kind, confidence, similarity, explanation, conflicts, evidence, status, note, created,
-     updated, reviewed_kind) = row[:15]
+def _relation(row, claims: dict[str, Claim]) -> Relation:
     return Relation(
-        id=id_, claim_a_id=a, claim_b_id=b, kind=kind, confidence=confidence, similarity=similarity,
-        explanation=explanation, conflicts=[Conflict.from_dict(c) for c in json.loads(conflicts)],
-        evidence=json.loads(evidence or "{}"), status=status, note=note, created_at=created, updated_at=updated,
-        reviewed_kind=reviewed_kind,
-        claim_a=_claim(row[15 : 15 + _CLAIM_WIDTH]), claim_b=_claim(row[15 + _CLAIM_WIDTH : 15 + 2 * _CLAIM_WIDTH]),
+        id=row["id"], claim_a_id=row["claim_a"], claim_b_id=row["claim_b"], kind=row["kind"],
+        confidence=row["confidence"], similarity=row["similarity"], explanation=row["explanation"],
+        conflicts=[Conflict.from_dict(c) for c in json.loads(row["conflicts"])],
+        evidence=json.loads(row["evidence"] or "{}"), status=row["status"], note=row["note"],
+        created_at=row["created_at"], updated_at=row["updated_at"], reviewed_kind=row["reviewed_kind"],
+        claim_a=claims[row["claim_a"]], claim_b=claims[row["claim_b"]],
     )
+
+
+def _vector_batch(rows) -> VectorBatch:
+    """A batch of rows of seq, id, document_id and vector, oldest first (at least one)."""
+    vectors = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+    return VectorBatch([r["id"] for r in rows], [r["document_id"] for r in rows], vectors, rows[-1]["seq"])
 
 
 def _insert_relations(conn, document_id: str, relations: list[Relation], created: str) -> None:
@@ -975,6 +1003,26 @@ def _insert_relations(conn, document_id: str, relations: list[Relation], created
     )
 
 
+def _portable(table: str) -> tuple[str, ...]:
+    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
+    table names go into SQL)."""
+    if table not in PORTABLE_TABLES:
+        raise ValueError(f"not a table crossfact migrates: {table!r}")
+    return PORTABLE_TABLES[table]
+
+
+def _portable_row(row: dict, columns: tuple[str, ...]) -> dict:
+    out = {}
+    for name in columns:
+        value = row[name]
+        if name in JSON_COLUMNS:
+            value = json.loads(value) if value is not None else None
+        elif name == "vector":
+            value = np.frombuffer(value, dtype=np.float32)
+        out[name] = value
+    return out
+
+
 def _job_item_row(item: JobItem) -> tuple:
     """A JobItem as the columns of _JOB_ITEM_COLUMNS, in order."""
     return (
@@ -985,16 +1033,17 @@ def _job_item_row(item: JobItem) -> tuple:
 
 
 def _job_item(row) -> JobItem:
-    position, document, status, document_id, relations, problem = row
-    return JobItem(position=position, document=json.loads(document) if document else None, status=status,
-                   document_id=document_id, relations=json.loads(relations) if relations else None,
-                   problem=json.loads(problem) if problem else None)
+    return JobItem(**{name: json.loads(row[name]) if name in _JOB_JSON and row[name] else row[name]
+                      for name in row.keys()})
+
+
+_JOB_JSON = frozenset({"document", "relations", "problem"})
 
 
 def _story_state(row) -> StoryState:
-    id_, first_seen, last_seen, count, vector_sum, names = row
-    return StoryState(id=id_, first_seen=first_seen, last_seen=last_seen, documents_count=count,
-                      vector_sum=_vector(vector_sum), names=json.loads(names or "{}"))
+    return StoryState(id=row["id"], first_seen=row["first_seen"], last_seen=row["last_seen"],
+                      documents_count=row["documents_count"], vector_sum=_vector(row["vector_sum"]),
+                      names=json.loads(row["names"] or "{}"))
 
 
 def _blob(vector) -> bytes | None:
@@ -1004,19 +1053,3 @@ def _blob(vector) -> bytes | None:
 def _vector(blob) -> np.ndarray | None:
     return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
 
-
-def _page(items: list, rows: list, limit: int, key) -> Page:
-    more = len(rows) > limit
-    return Page(items, _encode_cursor(key(rows[limit - 1])) if more and limit > 0 else None)
-
-
-def _encode_cursor(value: int) -> str:
-    return str(value)
-
-
-def _decode_cursor(cursor: str | None, default: int) -> int:
-    if cursor is None:
-        return default
-    if not re.search(CURSOR_PATTERN, cursor):
-        raise BadCursor("cursor is not one this service handed out")
-    return int(cursor)
