@@ -3,11 +3,13 @@
 Ingests ~1,100 articles built from public data (bench/articles.py) into a fresh
 store through ``Pipeline.ingest`` (every stage: clean, segment, facts, embed, match,
 relate, store), then, in the same run, times the bare sentence-transformers encode
-of the very claims that were stored: the least any ingest of them can cost here.
+of the very claims that were stored, in one call with the pipeline's batch size: the
+least any ingest of them can cost here.
 
     python bench/bench_ingest.py --batch 1           # one article per call (as POST /v1/documents)
     python bench/bench_ingest.py --batch 16          # 16 per call (as POST /v1/documents/batch)
     python bench/bench_ingest.py --batch 16 --http   # through a real server's POST /v1/documents/batch
+    python bench/bench_ingest.py --batch 16 --also-floor-batch 64   # the floor at another batch size too
     python bench/bench_ingest.py --profile 100 --batch 16   # where the time of 100 goes (cProfile), and the turn's share
 """
 
@@ -138,6 +140,8 @@ def main() -> None:
                              "crossfact ingest do); 1 = one Pipeline.ingest per article")
     parser.add_argument("--http", action="store_true",
                         help="ingest through a real server (crossfact serve) instead of in this process")
+    parser.add_argument("--also-floor-batch", type=int, default=0, metavar="N",
+                        help="also time the bare encode at N sentences per forward pass (an earlier setting)")
     parser.add_argument("--budget", type=float, default=0, metavar="SECONDS",
                         help="stop ingesting after this long (a loaded machine) and report what was done")
     args = parser.parse_args()
@@ -153,11 +157,18 @@ def main() -> None:
     store, documents, failures, ingest_s = ingest(articles, args.batch, args.budget)
 
     texts = stored_claim_texts(store, documents)
-    encoder = Encoder()
+    settings = Settings.from_env()
+    encoder = Encoder(settings.embedding_model, settings.encode_batch_size)  # as the pipeline's
     encoder.encode(texts[:64])  # load the model and warm it up outside the timing
     started = time.perf_counter()
     encoder.encode(texts)
     encode_s = time.perf_counter() - started
+    other_s = None
+    if args.also_floor_batch:
+        other = Encoder(settings.embedding_model, args.also_floor_batch)
+        started = time.perf_counter()
+        other.encode(texts)
+        other_s = time.perf_counter() - started
 
     tried = len(documents) + sum(failures.values())
     chars = sum(len(a.text) for a in articles[:tried])
@@ -168,8 +179,12 @@ def main() -> None:
     for failure, count in failures.items():
         print(f"failed: {count} x {failure}")
     print(f"ingest: {ingest_s:.1f} s = {tried / ingest_s:.2f} articles/s, {len(texts) / ingest_s:.1f} claims/s")
-    print(f"bare encode of the same claims: {encode_s:.1f} s = {len(texts) / encode_s:.1f} claims/s")
+    print(f"bare encode of the same claims, {encoder.batch_size} per forward pass as in the pipeline: "
+          f"{encode_s:.1f} s = {len(texts) / encode_s:.1f} claims/s")
     print(f"ingest / encode: {ingest_s / encode_s:.2f}")
+    if other_s is not None:
+        print(f"bare encode at {args.also_floor_batch} per forward pass: {other_s:.1f} s = "
+              f"{len(texts) / other_s:.1f} claims/s; ingest / that encode: {ingest_s / other_s:.2f}")
 
 
 def _where(exc: BaseException) -> str:

@@ -50,6 +50,7 @@ from articles import public_sentences  # noqa: E402
 from synthetic import clustered_unit_vectors  # noqa: E402
 
 from embeddings.encoder import Encoder  # noqa: E402
+from embeddings.index import one_blas_thread  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.corpus import CorpusIndex  # noqa: E402
 from service.models import Claim, Document  # noqa: E402
@@ -190,6 +191,7 @@ class Floor:
     request threads run it."""
 
     def __init__(self, path: str):
+        one_blas_thread()  # as the server's Pipeline does
         self.encoder = Encoder()
         self.index = CorpusIndex(Settings.from_env(db_path=path))
         self.index.refresh(SQLiteStore(path))

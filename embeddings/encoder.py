@@ -15,6 +15,11 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# Sentences per forward pass. On the 2-core box, 16 encodes news claims 1.5 to 1.9 times
+# faster than 64 (bench/bench_ingest.py, docs/performance.md): the length-sorted batches
+# pad less, and their activations stay in cache.
+BATCH_SIZE = 16
+
 _MODELS: dict[str, object] = {}
 _LOCK = threading.Lock()
 
@@ -51,7 +56,7 @@ def load_sentence_model(path: str = ""):
 class Encoder:
     """Turns texts into unit-length float32 vectors, one batch per call."""
 
-    def __init__(self, model_path: str = "", batch_size: int = 64):
+    def __init__(self, model_path: str = "", batch_size: int = BATCH_SIZE):
         self.model_path = model_path
         self.batch_size = batch_size
 

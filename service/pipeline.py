@@ -22,6 +22,7 @@ from functools import partial
 import numpy as np
 
 from embeddings.encoder import Encoder
+from embeddings.index import one_blas_thread
 from service.config import Settings
 from service.match import find_candidates
 from service import story
@@ -109,6 +110,7 @@ def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) ->
 
 class Pipeline:
     def __init__(self, settings: Settings, store: Store, encoder: Encoder | None = None):
+        one_blas_thread()
         self.settings = settings
         self.store = store
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)

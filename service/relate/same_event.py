@@ -178,8 +178,9 @@ def _actor(entity) -> str:
 def word_overlap(ca: list[str], cb: list[str]) -> tuple[list[str], float]:
     """The words of ``ca`` that ``cb`` shares, and the share of the shorter claim's
     words that the other has (so a claim inside a longer one overlaps fully)."""
-    shared = [x for x in ca if any(same_word(x, y) for y in cb)]
-    shared_b = [y for y in cb if any(same_word(x, y) for x in ca)]
+    pairs = [(x, y) for x in ca for y in cb if same_word(x, y)]  # each pair once: this runs per candidate
+    in_a, in_b = {x for x, _ in pairs}, {y for _, y in pairs}
+    shared, shared_b = [x for x in ca if x in in_a], [y for y in cb if y in in_b]
     return shared, max(_share(shared, ca), _share(shared_b, cb))
 
 

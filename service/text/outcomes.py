@@ -10,6 +10,8 @@ is refused, "pressure on the parties to agree to a ceasefire" only sought, while
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from service.lexicon import OTHER_INSTANCE, OUTCOME_FAILURE, OUTCOME_SOUGHT, OUTCOME_SUCCESS, OUTCOME_TOPICS, same_word
 from service.models import Outcome
 
@@ -46,14 +48,25 @@ def _another_instance(tok) -> bool:
 
 
 def _topic(tok) -> str | None:
-    lemma = tok.lemma_.lower()
-    if lemma in OUTCOME_TOPICS:
-        return lemma
-    return next((t for t in OUTCOME_TOPICS if same_word(tok.lower_, t)), None)
+    return _topic_of(tok.lemma_.lower(), tok.lower_)
 
 
 def _rank(tok) -> tuple[str, int] | None:
-    lemma, lower = tok.lemma_.lower(), tok.lower_
+    return _rank_of(tok.lemma_.lower(), tok.lower_)
+
+
+# Every word of every claim is looked up in the word lists below (hundreds of word
+# comparisons each), and the same words come back claim after claim: remembered per
+# word, they cost a dictionary look-up.
+@lru_cache(maxsize=1 << 14)
+def _topic_of(lemma: str, lower: str) -> str | None:
+    if lemma in OUTCOME_TOPICS:
+        return lemma
+    return next((t for t in OUTCOME_TOPICS if same_word(lower, t)), None)
+
+
+@lru_cache(maxsize=1 << 14)
+def _rank_of(lemma: str, lower: str) -> tuple[str, int] | None:
     for lexicon, state, rank in _RANKS:
         if lemma in lexicon or any(same_word(lower, w) for w in lexicon):
             return state, rank
