@@ -62,7 +62,7 @@ def _rank(tok) -> tuple[str, int] | None:
 def _topic_of(lemma: str, lower: str) -> str | None:
     if lemma in OUTCOME_TOPICS:
         return lemma
-    return next((t for t in OUTCOME_TOPICS if same_word(lower, t)), None)
+    return next((t for t in sorted(OUTCOME_TOPICS) if same_word(lower, t)), None)  # sorted: one answer in every process
 
 
 @lru_cache(maxsize=1 << 14)
