@@ -150,8 +150,10 @@ class PostgresStore:
                 for statement in MIGRATIONS[version]:
                     conn.execute(statement)
                 conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
-                # pgvector's types exist from the first migration on: adapt them on this connection too.
-                register_vector(conn)
+            # pgvector's types exist from the first migration on, made by this process or by
+            # another that held the lock first while this connection was being opened: adapt
+            # them on this connection now (the pool's later connections find them at once).
+            register_vector(conn)
 
     def _meta(self, key: str) -> str | None:
         with self._connection() as conn:
