@@ -11,6 +11,7 @@ compare a new claim with a stored one on equal terms.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -436,3 +437,15 @@ class Relation(_Plain):
     reviewed_kind: str | None = None  # the kind a person confirmed or rejected (a re-analysis may change kind)
     claim_a: Claim | None = None
     claim_b: Claim | None = None
+
+
+def finite(value):
+    """``value`` with every NaN or infinity made None, in lists and dicts too: strict
+    JSON (what the API answers and what PostgreSQL's jsonb keeps) has neither."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value

@@ -17,7 +17,7 @@ from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
 
 from service.api.errors import ApiError, validation_error
-from service.models import Claim, Document, Relation, SourceStats, Story, Verdict
+from service.models import Claim, Document, Relation, SourceStats, Story, Verdict, finite
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -42,17 +42,9 @@ class StrictJSONProvider(DefaultJSONProvider):
             return super().dumps(obj, **kwargs)
         except ValueError:
             log.warning("a non-finite number in a response was written as null")
-            return super().dumps(_finite(obj), **kwargs)
+            return super().dumps(finite(obj), **kwargs)
 
 
-def _finite(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 def pipeline():

@@ -18,7 +18,6 @@ Rows are read as dicts and decoded by column name.
 from __future__ import annotations
 
 import json
-import math
 import threading
 import uuid
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ from psycopg.types.json import Jsonb, set_json_dumps
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from service.models import (
-    Claim, Conflict, Document, Facts, Relation, SourceStats, Story, StoryMember, StoryState,
+    Claim, Conflict, Document, Facts, Relation, SourceStats, Story, StoryMember, StoryState, finite,
 )
 from service.story import joined, left
 from service.store.base import (
@@ -869,17 +868,9 @@ def _json_dumps(value) -> str:
     try:
         return json.dumps(value, allow_nan=False)
     except ValueError:
-        return json.dumps(_finite(value), allow_nan=False)
+        return json.dumps(finite(value), allow_nan=False)
 
 
-def _finite(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 def analysed(text: str) -> str:
