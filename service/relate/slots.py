@@ -133,13 +133,15 @@ def _range(d: AnchoredDate):
 def place_conflicts(a: Claim, b: Claim) -> list[Conflict]:
     """Where it happened, by the places each claim puts the event at ("in", "at", "off"):
     no pair can be one place, and at least one pair is known not to be."""
-    pa = [p for p in a.facts.places if p.role == "at"]
-    pb = [p for p in b.facts.places if p.role == "at"]
-    if not pa or not pb:
-        return []
+    return _places_apart([p for p in a.facts.places if p.role == "at"], [p for p in b.facts.places if p.role == "at"])
+
+
+def _places_apart(pa: list[PlaceFact], pb: list[PlaceFact]) -> list[Conflict]:
+    """A place conflict when no pair of the two lists can be one place and at least one
+    pair is known not to be; none when one pair may be, or the gazetteer cannot tell."""
     verdicts = [_one_place(x, y) for x in pa for y in pb]
-    if True in verdicts or False not in verdicts:
-        return []  # one pair may be one place, or the gazetteer cannot tell
+    if not verdicts or True in verdicts or False not in verdicts:
+        return []
     return [Conflict("place", pa[0].text, pb[0].text, "where it happened")]
 
 
@@ -201,15 +203,10 @@ def incident_told(a: Claim, b: Claim) -> str | None:
 
 
 def incident_conflicts(a: Claim, b: Claim) -> list[Conflict]:
-    """The time or place of the incident that one claim names and the other contradicts."""
-    if incident_told(a, b) is None:
-        return []
+    """The time or place of the incident that one claim names and the other contradicts,
+    for two claims ``incident_told`` pairs."""
     (ta, pa), (tb, pb) = incident_moments(a), incident_moments(b)
-    found = date_conflicts(pair_dates(ta, tb))
-    verdicts = [_one_place(x, y) for x in pa for y in pb]
-    if verdicts and False in verdicts and True not in verdicts:
-        found.append(Conflict("place", pa[0].text, pb[0].text, "where it happened"))
-    return found
+    return date_conflicts(pair_dates(ta, tb)) + _places_apart(pa, pb)
 
 
 # -- records ------------------------------------------------------------------------
