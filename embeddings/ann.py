@@ -16,6 +16,10 @@ import threading
 from collections.abc import Sequence
 
 import numpy as np
+
+# Before usearch: its extension exports its own copy of the C++ runtime, and an
+# onnxruntime loaded after it misreads the encoder's graph (1.22) or crashes (1.23 on).
+import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
 CONNECTIVITY = 16  # graph degree: the usual HNSW default, recall ~0.95+ at the expansion below

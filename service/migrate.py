@@ -1,7 +1,9 @@
 """``crossfact migrate``: a whole store copied into another, SQLite to PostgreSQL or back.
 
 What a team keeps moves: documents, claims with their vectors, relations with their
-review status, reviewed kind and notes, stories, and API keys (as hashes). Rows go in
+review status, reviewed kind and notes, stories, API keys (as hashes), and finished
+ingest jobs with each item's result, so a job id a client holds still answers. A job
+that is queued or running is refused: a worker may be storing its items meanwhile. Rows go in
 storage order, in batches, each batch one transaction on the target; listing order and
 cursors' order stay the same. The target must be empty: a copy into a store that
 already holds documents would mix two corpora whose relations were never judged
@@ -31,16 +33,16 @@ def migrate(source: Store, target: Store, *, batch: int = BATCH,
         raise MigrationError(f"schema versions differ: {source.schema_version} and {target.schema_version}")
     if source.reanalysis_state() is not None:
         raise MigrationError("the source has an unfinished re-analysis: finish it first (crossfact reanalyze)")
+    unfinished = [job["id"] for job in _rows(source, "jobs", batch) if job["state"] in ("queued", "running")]
+    if unfinished:
+        raise MigrationError(f"{len(unfinished)} ingest job(s) are queued or running ({', '.join(unfinished[:3])}"
+                             f"{', ...' if len(unfinished) > 3 else ''}): let the workers finish them first")
     occupied = [table for table in PORTABLE_TABLES if target.count_rows(table)]
     if occupied:
         raise MigrationError(f"the target is not empty (it holds {', '.join(occupied)})")
     with target.bulk_loading():
         for table in PORTABLE_TABLES:
-            after = 0
-            while True:
-                rows, after = source.export_rows(table, after, batch)
-                if not rows:
-                    break
+            for rows in _batches(source, table, batch):
                 target.import_rows(table, rows)
                 progress(table, len(rows))
     counts = {table: source.count_rows(table) for table in PORTABLE_TABLES}
@@ -48,6 +50,20 @@ def migrate(source: Store, target: Store, *, batch: int = BATCH,
     if copied != counts:
         raise MigrationError(f"counts differ after the copy: source {counts}, target {copied}")
     return counts
+
+
+def _batches(store: Store, table: str, batch: int):
+    after = 0
+    while True:
+        rows, after = store.export_rows(table, after, batch)
+        if not rows:
+            return
+        yield rows
+
+
+def _rows(store: Store, table: str, batch: int):
+    for rows in _batches(store, table, batch):
+        yield from rows
 
 
 def total_rows(store: Store) -> int:

@@ -113,7 +113,7 @@ class Pipeline:
         one_blas_thread()
         self.settings = settings
         self.store = store
-        self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size)
+        self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size, settings.encoder_runtime)
         self.index = store.nearest_claims(settings)
         self.relater = Relater(settings)
         # Threads of this process queue here for their turn (see _commit), rather than

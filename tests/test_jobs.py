@@ -15,6 +15,7 @@ import pytest
 from service.api.auth import create_key
 from service.pipeline import Pipeline
 from service.store import JobLost, SQLiteStore, open_store
+from service.store.sqlite import SCHEMA_VERSION
 from service.worker import Worker
 
 A = "A passenger train derailed near Ashford on Monday evening, killing 12 people. Rail officials said 48 were hurt."
@@ -182,7 +183,7 @@ def test_a_version_3_database_gains_the_jobs_tables(settings, store):
     store.db.conn.executescript("DROP TABLE job_items; DROP TABLE jobs; "
                                 "UPDATE meta SET value = '3' WHERE key = 'schema_version';")
     migrated = SQLiteStore(settings.db_path)
-    assert migrated.stored_schema_version() == 4
+    assert migrated.stored_schema_version() == SCHEMA_VERSION
     tables = {r[0] for r in sqlite3.connect(settings.db_path).execute("SELECT name FROM sqlite_master")}
     assert {"jobs", "job_items"} <= tables
 

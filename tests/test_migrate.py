@@ -15,6 +15,7 @@ from service.migrate import MigrationError, migrate
 from service.models import Article
 from service.pipeline import Pipeline
 from service.store import RelationFilter, open_store
+from service.store.base import Job, JobItem
 
 ARTICLES = [
     ("wire", "Officials said 3 people died in the bakery fire in Lyon on Monday."),
@@ -40,7 +41,22 @@ def everything(store) -> dict:
         "stories": [s.to_dict() for s in stories],
         "keys": [(k.id, k.key_hash, k.scope, k.name, k.revoked_at) for k in store.list_api_keys()],
         "sources": store.source_stats(),
+        "jobs": [store.get_job(job_id) for job_id in JOB_IDS],
     }
+
+
+JOB_IDS = ["job_finished", "job_invalid"]
+
+
+def finished_jobs(store) -> None:
+    """Two jobs a worker is done with: one stored an article, one was refused whole."""
+    stored = JobItem(position=0, document={"text": "A text.", "source": "wire"}, status=201,
+                     document_id="doc_1", relations={"agreement": 1, "contradiction": 0, "related": 2})
+    duplicate = JobItem(position=1, document={"text": "A text.", "source": "wire"}, status=200, document_id="doc_1")
+    invalid = JobItem(position=0, status=422, problem={"title": "Unprocessable Content", "detail": "text is empty",
+                                                        "errors": [{"field": "text", "message": "empty"}]})
+    store.create_job(Job(id=JOB_IDS[0], state="queued", total=2, items=[stored, duplicate]))
+    store.create_job(Job(id=JOB_IDS[1], state="queued", total=1, items=[invalid]))
 
 
 def test_a_store_goes_to_postgresql_and_back_unchanged(tmp_path, postgres, encoder, nlp):
@@ -54,7 +70,9 @@ def test_a_store_goes_to_postgresql_and_back_unchanged(tmp_path, postgres, encod
     create_key(store, "write", "newsroom")
     revoked = store.create_api_key("0" * 64, "read", "old")
     store.revoke_api_key(revoked.id)
+    finished_jobs(store)
     before = everything(store)
+    assert [job.state for job in before["jobs"]] == ["done", "done"]
 
     url = postgres.new_database()
     result = CliRunner().invoke(main, ["migrate", "--from", settings.db_path, "--to", url, "--batch", "2"])
@@ -62,6 +80,7 @@ def test_a_store_goes_to_postgresql_and_back_unchanged(tmp_path, postgres, encod
     counts = json.loads(result.stdout)
     assert counts["documents"] == 3 and counts["claims"] == len(before["claims"])
     assert counts["relations"] == len(before["relations"]) >= 1 and counts["api_keys"] == 2
+    assert counts["jobs"] == 2 and counts["job_items"] == 3
 
     on_postgres = open_store(settings.with_(db_path=url))
     assert everything(on_postgres) == before
@@ -93,3 +112,12 @@ def test_migrate_refuses_a_target_that_is_not_empty(tmp_path):
         migrate(first, second)
     result = CliRunner().invoke(main, ["migrate", "--from", str(tmp_path / "a.db"), "--to", str(tmp_path / "b.db")])
     assert result.exit_code != 0 and "not empty" in result.output
+
+
+def test_migrate_refuses_a_store_whose_jobs_are_not_finished(tmp_path):
+    first, second = (open_store(Settings(db_path=str(tmp_path / name))) for name in ("a.db", "b.db"))
+    first.create_job(Job(id="job_waiting", state="queued", total=1,
+                         items=[JobItem(position=0, document={"text": "A text.", "source": "wire"})]))
+    with pytest.raises(MigrationError, match="job_waiting.*let the workers finish"):
+        migrate(first, second)
+    assert second.count_rows("jobs") == 0

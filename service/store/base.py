@@ -276,8 +276,21 @@ PORTABLE_TABLES: dict[str, tuple[str, ...]] = {
     "relations": ("id", "claim_a", "claim_b", "document_a", "document_b", "kind", "confidence", "similarity",
                   "conflicts", "conflict_types", "explanation", "evidence", "status", "reviewed_kind", "note",
                   "created_at", "updated_at"),
+    # Finished jobs and their items' results, so that what a client was told stays readable.
+    "jobs": ("id", "state", "total", "attempts", "worker", "lease_until", "error", "created_at", "started_at",
+             "finished_at", "updated_at"),
+    "job_items": ("job_id", "position", "document", "status", "document_id", "relations", "problem"),
 }
-JSON_COLUMNS = frozenset({"metadata", "story_names", "facts", "conflicts", "evidence", "names"})
+JSON_COLUMNS = frozenset({"metadata", "story_names", "facts", "conflicts", "evidence", "names", "document",
+                          "relations", "problem"})
+
+
+def portable_columns(table: str) -> tuple[str, ...]:
+    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
+    table names go into SQL)."""
+    if table not in PORTABLE_TABLES:
+        raise ValueError(f"not a table crossfact migrates: {table!r}")
+    return PORTABLE_TABLES[table]
 
 
 class PortableStore(Protocol):

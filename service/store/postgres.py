@@ -36,7 +36,7 @@ from service.models import (
 )
 from service.story import joined, left
 from service.store.base import (
-    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, Job, JobItem, JobLost, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
+    JSON_COLUMNS, PORTABLE_TABLES, portable_columns, ApiKey, Job, JobItem, JobLost, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
 )
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import terms
@@ -699,13 +699,13 @@ class PostgresStore:
     # -- copying a whole store (crossfact migrate) ----------------------------------------
 
     def count_rows(self, table: str) -> int:
-        _portable(table)
+        portable_columns(table)
         with self._connection() as conn:
             return conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()["n"]
 
     def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
-        position = "id" if table == "api_keys" else "seq"
-        columns = _portable(table)
+        position = "id" if table == "api_keys" else "seq"  # keys keep their ids
+        columns = portable_columns(table)
         with self._connection() as conn:
             rows = conn.execute(
                 f"SELECT {position} AS position_, {', '.join(columns)} FROM {table} WHERE {position} > %s "
@@ -718,24 +718,25 @@ class PostgresStore:
         return rows, last
 
     @contextmanager
-    def bulk_loading(self):
+    def bulk_loading(self, build_memory: str = "1GB"):
         """Claims loaded inside go in without the HNSW index, which is built once at the
-        end (with more memory for the build): much faster than growing the graph row by
-        row. Searches meanwhile scan every vector; if the block fails, the index is
-        still rebuilt."""
+        end (with ``build_memory`` for the build): much faster than growing the graph row
+        by row. A graph that outgrows that memory is finished on disk, many times slower
+        (a million claims need about 3 GB). Searches meanwhile scan every vector; if the
+        block fails, the index is still rebuilt."""
         with self._connection() as conn:
             conn.execute("DROP INDEX IF EXISTS claims_vector")
         try:
             yield
         finally:
             with self._connection() as conn:
-                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                conn.execute(f"SET LOCAL maintenance_work_mem = '{build_memory}'")
                 conn.execute(VECTOR_INDEX)
 
     def import_rows(self, table: str, rows: list[dict]) -> None:
         """Claims go in by binary COPY through a staging table (their ``words`` are
         analysed on the way); other tables by a pipelined executemany."""
-        columns = _portable(table)
+        columns = portable_columns(table)
         if not rows:
             return
         with self._connection() as conn:
@@ -883,13 +884,6 @@ def _checked(vector: np.ndarray) -> np.ndarray:
         raise ValueError(f"a vector of {vector.shape} where the schema holds {DIMENSION} dimensions")
     return vector
 
-
-def _portable(table: str) -> tuple[str, ...]:
-    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
-    table names go into SQL)."""
-    if table not in PORTABLE_TABLES:
-        raise ValueError(f"not a table crossfact migrates: {table!r}")
-    return PORTABLE_TABLES[table]
 
 
 _CLAIM_COPY = PORTABLE_TABLES["claims"][:-1]  # all but the vector, which is copied on its own

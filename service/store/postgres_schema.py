@@ -167,6 +167,11 @@ MIGRATIONS: dict[int, list[str]] = {
             PRIMARY KEY (job_id, position)
         )""",
     ],
+    # crossfact migrate copies jobs, job items in the order they were written.
+    5: [
+        "ALTER TABLE job_items ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY",
+        "CREATE UNIQUE INDEX job_items_seq ON job_items(seq)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -26,13 +26,13 @@ from service.models import (
 )
 from service.story import joined, left
 from service.store.base import (
-    JSON_COLUMNS, PORTABLE_TABLES, ApiKey, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter,
+    JSON_COLUMNS, PORTABLE_TABLES, portable_columns, ApiKey, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter,
     VectorBatch, VectorState,
 )
 from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
 from service.store.lexical import LexicalIndex, Marks, Source
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The first schema, less what a later migration drops (schema 1's FTS5 table, by 3);
 # every database, new or old, then takes the _MIGRATIONS it lacks, in order.
@@ -178,7 +178,15 @@ _MIGRATIONS = {
             PRIMARY KEY (job_id, position)
         )""",
     ],
+    # Jobs are copied by crossfact migrate; PostgreSQL gives job items a seq to copy them in
+    # order, which SQLite's rowid already is. Nothing to change here but the version the
+    # two stores share.
+    5: [],
 }
+
+# The column whose order a table is exported in, where it is not ``seq``: keys keep their
+# ids; job items have no seq of their own here, and are appended in order, as rowids grow.
+_EXPORT_ORDER = {"api_keys": "id", "job_items": "rowid"}
 
 # Seconds since the epoch on the database's clock: leases are measured on one clock.
 _EPOCH_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
@@ -921,12 +929,12 @@ class SQLiteStore:
     # -- copying a whole store (crossfact migrate) ----------------------------------------
 
     def count_rows(self, table: str) -> int:
-        _portable(table)
+        portable_columns(table)
         return self.db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     def export_rows(self, table: str, after: int, limit: int) -> tuple[list[dict], int]:
-        position = "id" if table == "api_keys" else "seq"
-        columns = _portable(table)
+        position = _EXPORT_ORDER.get(table, "seq")
+        columns = portable_columns(table)
         cursor = self.db.conn.execute(
             f"SELECT {position} AS position_, {', '.join(columns)} FROM {table} WHERE {position} > ? "
             f"ORDER BY {position} LIMIT ?", (after, limit))
@@ -939,7 +947,7 @@ class SQLiteStore:
         return nullcontext()
 
     def import_rows(self, table: str, rows: list[dict]) -> None:
-        columns = _portable(table)
+        columns = portable_columns(table)
         stored = [
             {name: json.dumps(row[name]) if name in JSON_COLUMNS else _blob(row[name]) if name == "vector"
              else row[name] for name in columns}
@@ -1002,13 +1010,6 @@ def _insert_relations(conn, document_id: str, relations: list[Relation], created
         ],
     )
 
-
-def _portable(table: str) -> tuple[str, ...]:
-    """The columns of a table ``crossfact migrate`` copies (any other name is refused:
-    table names go into SQL)."""
-    if table not in PORTABLE_TABLES:
-        raise ValueError(f"not a table crossfact migrates: {table!r}")
-    return PORTABLE_TABLES[table]
 
 
 def _portable_row(row: dict, columns: tuple[str, ...]) -> dict:
