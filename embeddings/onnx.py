@@ -68,6 +68,10 @@ class OnnxSentenceModel:
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # its warnings about unused initialisers are noise
+        # Its threads sleep when idle instead of spinning for the next run: ingest parses on
+        # one core while the encoder runs beside it (service.pipeline), and a spinning
+        # thread takes that core. Costs ~3 ms per single query (docs/performance.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         self.max_seq_length = max_seq_length
