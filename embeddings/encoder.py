@@ -2,9 +2,10 @@
 
 Importing sentence-transformers costs several seconds, so it happens once, lazily,
 the first time a model is asked for; each model directory is loaded once per process.
-By default the loaded model is run by ONNX Runtime (``embeddings.onnx``: the same
-vectors, 2.4 to 2.7 times faster here); ``runtime="torch"`` keeps PyTorch, which is
-also what a model ONNX Runtime cannot run with the same vectors falls back to.
+By default the model's graph, exported once, is run by ONNX Runtime
+(``embeddings.onnx``: the same vectors, faster, and no sentence-transformers import);
+``runtime="torch"`` keeps PyTorch, which is also what a model that ONNX Runtime cannot
+run alike falls back to.
 """
 
 from __future__ import annotations

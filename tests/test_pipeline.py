@@ -25,6 +25,22 @@ def test_ingest_many_answers_each_article_in_order(pipeline):
     assert pipeline.store.get_document(second.document.id).claims_count == second.document.claims_count
 
 
+def test_a_batch_of_several_chunks_answers_in_order_and_relates_across_chunks(pipeline):
+    """Chunks are embedded in the encoder's thread while the next is parsed; the answers
+    and the relations must be those of one article after another."""
+    from service.pipeline import OVERLAP_CHUNK
+
+    fillers = [Article(text=f"The council of town {i} approved a new library budget of {i} million euros.",
+                       source=f"paper{i}") for i in range(OVERLAP_CHUNK)]
+    articles = [Article(text=A, source="wire"), Article(text="<br><br>"), *fillers, Article(text=B, source="daily")]
+    results = pipeline.ingest_many(articles)
+    assert len(results) == len(articles) and isinstance(results[1], EmptyArticle)
+    assert all(not r.duplicate for r in results[2:])
+    assert sum(results[-1].relations.values()) >= 1  # the last chunk's article relates to the first chunk's
+    listed = [d.id for d in pipeline.store.list_documents(limit=50).items]
+    assert sorted(listed) == sorted(r.document.id for r in results if not isinstance(r, Exception))
+
+
 def test_batched_vectors_are_the_ones_single_ingest_stores(pipeline, encoder):
     (result,) = pipeline.ingest_many([Article(text=A + " " + B, source="wire")])
     batch = pipeline.store.vectors_since(0)
