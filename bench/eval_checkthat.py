@@ -78,7 +78,7 @@ def claim_texts(vclaim: dict) -> list[str]:
 
 def encode_cached(encoder: Encoder, texts: list[str], name: str) -> np.ndarray:
     digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    path = os.path.join(OUT, f"{name}-{digest}.npy")
+    path = os.path.join(OUT, f"{name}-{encoder.runtime}-{digest}.npy")  # the runtimes differ in float noise
     if os.path.exists(path):
         return np.load(path)
     vectors = encoder.encode(texts)

@@ -14,9 +14,8 @@ import logging
 import re
 import threading
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -66,9 +65,6 @@ class Match:
 
 
 # Names a place, a date and a figure, so that the stages' lazily loaded tables load.
-# Articles parsed together in one chunk of ingest_many, whose claims are embedded while
-# the next chunk is parsed (docs/performance.md measures it).
-OVERLAP_CHUNK = 4
 _WARM_UP_TEXT = "Officials in Lyon said on 3 May 2021 that 12 people were hurt. The mayor denied it."
 
 
@@ -103,16 +99,6 @@ def _remembered(relate, verdicts: dict, claim: Claim, other: Claim, similarity: 
     return verdicts[key]
 
 
-def _at_once(function, *args) -> Future:
-    """``function(*args)`` run here, as a done Future (or one holding its exception)."""
-    done: Future = Future()
-    try:
-        done.set_result(function(*args))
-    except Exception as exc:
-        done.set_exception(exc)
-    return done
-
-
 def relation(claim: Claim, other: Claim, verdict: Verdict, similarity: float) -> Relation:
     """A new relation from ``claim`` (of the later document) to ``other``."""
     return Relation(
@@ -130,9 +116,6 @@ class Pipeline:
         self.encoder = encoder or Encoder(settings.embedding_model, settings.encode_batch_size, settings.encoder_runtime)
         self.index = store.nearest_claims(settings)
         self.relater = Relater(settings)
-        # The encoder's own thread, so that parsing and storing go on while it computes
-        # (ingest_many); one, since the encoder already uses every core.
-        self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
         # Threads of this process queue here for their turn (see _commit), rather than
         # on the database's lock, which makes a waiting thread poll.
         self._commit_lock = threading.Lock()
@@ -211,11 +194,9 @@ class Pipeline:
         """Ingest articles in order, one result each: an IngestResult, an EmptyArticle,
         or the exception that failed that article alone (logged here).
 
-        Articles go through in chunks of ``OVERLAP_CHUNK``: while the encoder embeds one
-        chunk's claims in its own thread (ONNX Runtime and PyTorch let go of the GIL
-        while they compute), this thread parses the next chunk and stores the one
-        before. Each document still commits on its own and in order, so one failure
-        loses nothing else, and later articles relate to earlier ones.
+        The claims of all of them are embedded in one batch, which the encoder runs
+        much faster than many small ones; each document still commits on its own, so
+        one failure loses nothing else, and later articles relate to earlier ones.
 
         ``on_stored(i, result)`` is called for each article that reaches the store
         (stored, or found a duplicate there), inside the transaction that stores it:
@@ -234,43 +215,24 @@ class Pipeline:
                 results[i] = prepared
             else:
                 fresh.append((i, *prepared))
-        embedding: deque[tuple[list, Future]] = deque()
-        for start in range(0, len(fresh), OVERLAP_CHUNK):
-            ready = self._extract_chunk(fresh[start : start + OVERLAP_CHUNK], results)
-            claims = [c for _, _, found in ready for c in found]
-            # One chunk has nothing to overlap with: handing it to the thread only costs.
-            encode = self._encoding.submit if len(fresh) > OVERLAP_CHUNK else _at_once
-            embedding.append((ready, encode(self._embed, claims)))
-            if len(embedding) > 1:
-                self._commit_chunk(*embedding.popleft(), results, len(articles), on_stored)
-        while embedding:
-            self._commit_chunk(*embedding.popleft(), results, len(articles), on_stored)
-        return results  # type: ignore[return-value]
-
-    def _extract_chunk(self, chunk: list[tuple[int, Document, CleanedText]], results: list) -> list:
-        """The (index, document, claims) of a chunk's articles that yield claims; the
-        failure of each other one goes into ``results``."""
+        extracted = self._extract([(document, cleaned) for _, document, cleaned in fresh])
         ready = []
-        extracted = self._extract([(document, cleaned) for _, document, cleaned in chunk])
-        for (i, document, _), found in zip(chunk, extracted):
+        for (i, document, _), found in zip(fresh, extracted):
             if isinstance(found, Exception):
                 results[i] = found
             else:
                 ready.append((i, document, found))
-        return ready
-
-    def _commit_chunk(self, ready: list, vectors: Future, results: list, total: int,
-                      on_stored: Callable[[int, IngestResult], None] | None) -> None:
-        vectors = vectors.result()
+        vectors = self._embed([c for _, _, found in ready for c in found])
         offset = 0
         for i, document, found in ready:
             stored = (lambda result, i=i: on_stored(i, result)) if on_stored else None
             try:
                 results[i] = self._commit(document, found, vectors[offset : offset + len(found)], stored)
             except Exception as exc:
-                log.exception("storing article %d of %d failed", i + 1, total)
+                log.exception("storing article %d of %d failed", i + 1, len(articles))
                 results[i] = exc
             offset += len(found)
+        return results  # type: ignore[return-value]
 
     def _prepare(self, article: Article):
         """Clean and deduplicate: a new Document and its cleaned text, or the answer
