@@ -128,13 +128,20 @@ EVOLVING_COUNTS = frozenset(
     "arrest arrested detain detained hospitalize hospitalized".split()
 )
 
-# What can befall a person in an incident, as counted ("killed", "detained"). Death and
-# the living fates cannot befall the same person: "all four perpetrators were detained"
-# leaves none of them killed.
-DEATH_FATES = frozenset("kill killed die died dead death drown perish fatality".split())
-LIVING_FATES = frozenset(
-    "survive survivor rescue save detain arrest capture injure wound hurt hospitalize evacuate".split()
-)
+# What can befall a person in an incident, as counted ("killed", "detained"), by kind:
+# one figure told with two kinds ("30 injured" / "30 killed", "12 missing" / "12
+# rescued") is two accounts of what befell them, not one fact. Death and the living
+# fates cannot befall the same person: "all four perpetrators were detained" leaves none
+# of them killed. Missing is neither.
+FATES = {
+    "dead": frozenset("kill killed die died dead death drown perish fatality".split()),
+    "hurt": frozenset("injure injured injury wound wounded hurt hospitalize hospitalized".split()),
+    "held": frozenset("detain detained arrest arrested capture captured".split()),
+    "safe": frozenset("survive survivor rescue rescued save saved evacuate evacuated".split()),
+    "missing": frozenset("missing trap trapped".split()),
+}
+DEATH_FATES = FATES["dead"]
+LIVING_FATES = FATES["hurt"] | FATES["held"] | FATES["safe"]
 # Words that make a figure the whole of what it counts ("all 175 passengers", "every one
 # of the 12 miners"), and those that make it what the whole leaves out ("all but two").
 WHOLE_GROUP = frozenset("all every entire".split())

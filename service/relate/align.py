@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import ANYONE, DEATH_FATES, EVOLVING_COUNTS, GENERIC_COUNTED, LIVING_FATES, same_word
+from service.lexicon import ANYONE, EVOLVING_COUNTS, FATES, GENERIC_COUNTED, same_word
 from service.models import Claim, QuantityInterval
 
 # Units a figure may be written in, as (dimension, factor to the base unit).
@@ -124,12 +124,31 @@ def _same_group(x: QuantityInterval, y: QuantityInterval) -> bool:
 
 def _fate(counts: str) -> str | None:
     """ "perpetrators killed" -> "dead", "perpetrators detained" -> "alive", else None."""
+    kind = fate_kind(counts)
+    return None if kind in (None, "missing") else "dead" if kind == "dead" else "alive"
+
+
+def fate_kind(counts: str) -> str | None:
+    """What befell those counted, as a key of FATES: "people injured" -> "hurt"."""
     words = counts.lower().split()[1:]
-    if any(same_word(w, f) for w in words for f in DEATH_FATES):
-        return "dead"
-    if any(same_word(w, f) for w in words for f in LIVING_FATES):
-        return "alive"
+    return next((kind for kind, fates in FATES.items() if any(same_word(w, f) for w in words for f in fates)), None)
+
+
+def fates_told_apart(a: Claim, b: Claim, figures: list[FigurePair]) -> tuple[QuantityInterval, QuantityInterval] | None:
+    """One figure that the two claims count with different fates ("30 people injured" /
+    "30 people killed"), neither side of it already paired as the same figure."""
+    paired = {id(q) for f in figures if f.judgement == "same" for q in (f.a, f.b)}
+    for x in a.facts.quantities:
+        for y in b.facts.quantities:
+            if id(x) not in paired and id(y) not in paired and fates_apart(x, y) and same_figure(x, y):
+                return x, y
     return None
+
+
+def fates_apart(x: QuantityInterval, y: QuantityInterval) -> bool:
+    """Two figures that tell of different things befalling those counted."""
+    fx, fy = fate_kind(x.counts), fate_kind(y.counts)
+    return bool(fx and fy and fx != fy)
 
 
 def figures_agree(figures: list[FigurePair]) -> bool:
@@ -238,6 +257,8 @@ def _may_be_one(x: QuantityInterval, y: QuantityInterval) -> bool:
     counts, or when the figure is distinctive enough that the wording differs only."""
     if bool(_unit(x.counts)) != bool(_unit(y.counts)):
         return False  # "2 metres" and "two" of anything are not one figure
+    if fates_apart(x, y):
+        return False  # "30 people injured" and "30 people killed" are two accounts
     if not x.counts or not y.counts:
         return True
     value = _nominal(x)

@@ -25,6 +25,7 @@ from service.relate.align import (
     DISTINCTIVE,
     FigurePair,
     align_figures,
+    fates_told_apart,
     figures_agree,
     overlaps,
     same_counted,
@@ -240,6 +241,11 @@ def _agrees(a: Claim, b: Claim, event: EventMatch, figures: list[FigurePair], su
     strong = _strong(support)
     if len(support) >= 2:
         strong += [s for s in support if s.get("weak")]
+    told = fates_told_apart(a, b, figures)
+    if told is not None:
+        checks.append({"check": "agreement", "ran": True, "why": f"one figure befalls them differently: "
+                       f"{told[0].text} {told[0].counts} / {told[1].text} {told[1].counts}"})
+        return False
     if _figures_disagree(a, b, figures):
         checks.append({"check": "agreement", "ran": True,
                        "why": "each claim gives its own figure for the same thing, and none is the other's"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from service.lexicon import ALL_BUT, DEATH_FATES, LIVING_FATES, WHOLE_GROUP, same_word
+from service.lexicon import ALL_BUT, FATES, WHOLE_GROUP, same_word
 from service.lexicon import MONTHS as _MONTHS
 from service.models import QuantityInterval
 
@@ -458,10 +458,14 @@ def _fate(verb):
     least 44 were killed" is another subject's verb)."""
     if _is_fate(verb):
         return verb
+    # "remain missing", "were reported missing", "are feared dead": the complement says it
+    told = next((c for c in verb.children if c.dep_ in ("acomp", "xcomp", "oprd") and _is_fate(c)), None)
+    if told is not None:
+        return told
     shared = [c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"
               and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
     return next((c for c in shared if _is_fate(c)), verb)
 
 
 def _is_fate(verb) -> bool:
-    return any(same_word(verb.lower_, w) for w in DEATH_FATES | LIVING_FATES)
+    return any(same_word(verb.lower_, w) for fates in FATES.values() for w in fates)
