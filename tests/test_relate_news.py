@@ -198,6 +198,9 @@ def test_an_act_in_another_clause_aligns_with_the_main_act(pipeline):
     ("Officials said 30 people were injured in the blast.", "Officials said 30 people were killed in the blast."),
     ("At least 40 people were reported missing after the landslide.", "At least 40 people were killed in the landslide."),
     ("Twelve miners remain missing after the explosion.", "Twelve miners were rescued after the explosion."),
+    ("Hundreds of people are feared missing after the ferry sank.",
+     "Hundreds of people are feared dead after the ferry sank."),
+    ("Dozens of migrants were reported missing.", "Dozens of migrants were rescued."),
 ])
 def test_one_figure_with_two_fates_is_no_agreement(pipeline, a, b):
     """The same number told of different fates is two accounts of what befell them."""
@@ -206,7 +209,10 @@ def test_one_figure_with_two_fates_is_no_agreement(pipeline, a, b):
     assert any("befalls them differently" in c.get("why", "") for c in v.evidence["checks"])
 
 
-def test_one_figure_with_one_fate_in_other_words_still_agrees(pipeline):
-    v = compare(pipeline, "Officials said 30 people were killed in the blast.",
-                "The blast killed 30 people, officials said.")
+@pytest.mark.parametrize("a, b", [
+    ("Officials said 30 people were killed in the blast.", "The blast killed 30 people, officials said."),
+    ("Hundreds of people were killed in the earthquake.", "The earthquake killed hundreds of people."),
+])
+def test_one_figure_with_one_fate_in_other_words_still_agrees(pipeline, a, b):
+    v = compare(pipeline, a, b)
     assert v.kind == "agreement"

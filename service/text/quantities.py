@@ -398,6 +398,8 @@ def _counts(run, event: bool = True) -> str:
         if reached:
             return reached
     anchor = noun if noun is not None else run[-1]
+    if noun is not None and noun.dep_ == "pobj" and noun.head.head == run[-1]:
+        anchor = run[-1]  # "hundreds of people were killed": what befell the hundreds befell the people
     words = [noun.lower_] if noun is not None else []
     happened = _participle(anchor) if event else None  # a rank ("11th visit") counts no event
     if happened is not None:
