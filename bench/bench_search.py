@@ -134,6 +134,18 @@ class Server:
         status, _ = self.call(method, path, body)
         return status, (time.perf_counter() - started) * 1000
 
+    def search_ms(self, query: str) -> float:
+        """Milliseconds of one GET /v1/search of ``query`` (top 10), which must answer 200."""
+        status, ms = self.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": query, "limit": 10}))
+        assert status == 200, status
+        return ms
+
+    def check_ms(self, text: str) -> float:
+        """Milliseconds of one POST /v1/check of ``text``, which must answer 200."""
+        status, ms = self.request("POST", "/v1/check", {"text": text})
+        assert status == 200, status
+        return ms
+
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
         """Status and JSON answer of one request."""
         payload = json.dumps(body) if body is not None else None
@@ -234,15 +246,11 @@ def measure(size: int, data: str, queries: int) -> None:
         search_ms, search_floor = [], []
         for a, _ in pairs[1 : queries + 1]:
             search_floor.append(floor.ms([normalise_query(a)]))
-            status, ms = server.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": a, "limit": 10}))
-            assert status == 200, status
-            search_ms.append(ms)
+            search_ms.append(server.search_ms(a))
         check_ms, check_floor = [], []
         for a, b in pairs[1 : queries // 2 + 1]:
             check_floor.append(floor.ms([a, b]))
-            status, ms = server.request("POST", "/v1/check", {"text": f"{a} {b}"})
-            assert status == 200, status
-            check_ms.append(ms)
+            check_ms.append(server.check_ms(f"{a} {b}"))
         rss, peak = server.memory_mb()
     finally:
         server.stop()

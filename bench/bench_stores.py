@@ -27,7 +27,6 @@ import argparse
 import os
 import sys
 import time
-import urllib.parse
 import warnings
 from datetime import datetime, timezone
 
@@ -115,17 +114,9 @@ def run(database: str, pairs: list[tuple[str, str]], queries: int) -> dict:
     try:
         started = server.wait_until_serving(pairs[0][0])
         for a, b in pairs[-WARM_UP:]:
-            server.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": f"{a} {b}", "limit": 10}))
-        search_ms = []
-        for a, _ in pairs[1 : queries + 1]:
-            status, ms = server.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": a, "limit": 10}))
-            assert status == 200, status
-            search_ms.append(ms)
-        check_ms = []
-        for a, b in pairs[1 : queries // 2 + 1]:
-            status, ms = server.request("POST", "/v1/check", {"text": f"{a} {b}"})
-            assert status == 200, status
-            check_ms.append(ms)
+            server.search_ms(f"{a} {b}")
+        search_ms = [server.search_ms(a) for a, _ in pairs[1 : queries + 1]]
+        check_ms = [server.check_ms(f"{a} {b}") for a, b in pairs[1 : queries // 2 + 1]]
         rss, peak = server.memory_mb()
     finally:
         server.stop()

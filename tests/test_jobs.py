@@ -159,7 +159,7 @@ def test_workers_share_a_queue_and_each_job_goes_to_one(pipeline, client):
 
 
 def test_a_stopped_worker_hands_its_job_back(pipeline, client):
-    job = post_job(client, REPORTS[:2])
+    post_job(client, REPORTS[:2])
     stop = threading.Event()
     stop.set()
     ended = Worker(pipeline, name="stopping").run_one(stop)

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timezone
 
 from service.models import SourceStats, SourceVersus
-from service.store.base import CURSOR_PATTERN, BadCursor, Page
+from service.store.base import CURSOR_PATTERN, BadCursor, Page, RelationFilter
 
 NO_CURSOR = 2**62  # above every seq: the first page of a newest-first listing
 
@@ -47,3 +47,33 @@ def source_stats(sources, pairs) -> list[SourceStats]:
                     versus=sorted(versus.get(source, {}).values(), key=lambda v: str(v.source)))
         for source, documents, claims in sources
     ]
+
+
+def relation_conditions(filters: RelationFilter, source_condition: str) -> tuple[list[str], list]:
+    """The WHERE conditions on relations ``r`` that ``filters`` asks for, with ``?``
+    placeholders, and their parameters. ``source_condition`` is each store's test that
+    either claim comes from a source (two placeholders, for claim a and claim b)."""
+    where, params = [], []
+    if filters.kind:
+        where.append("r.kind = ?")
+        params.append(filters.kind)
+    if filters.conflict:
+        where.append("(',' || r.conflict_types || ',') LIKE ?")
+        params.append(f"%,{filters.conflict},%")
+    if filters.story:
+        where.append("r.document_a IN (SELECT id FROM documents WHERE story_id = ?) "
+                     "AND r.document_b IN (SELECT id FROM documents WHERE story_id = ?)")
+        params += [filters.story, filters.story]
+    if filters.document:
+        where.append("(r.document_a = ? OR r.document_b = ?)")
+        params += [filters.document, filters.document]
+    if filters.source:
+        where.append(source_condition)
+        params += [filters.source, filters.source]
+    if filters.status:
+        where.append("r.status = ?")
+        params.append(filters.status)
+    if filters.min_confidence is not None:
+        where.append("r.confidence >= ?")
+        params.append(filters.min_confidence)
+    return where, params

@@ -38,7 +38,7 @@ from service.story import joined, left
 from service.store.base import (
     JSON_COLUMNS, PORTABLE_TABLES, portable_columns, ApiKey, Job, JobItem, JobLost, DuplicateDocument, Page, RelationFilter, StoreUnavailable, VectorBatch, VectorState,
 )
-from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
+from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, relation_conditions, source_stats
 from service.store.lexical import terms
 from service.store.postgres_schema import (
     DIMENSION, FIRST_KEY_LOCK, INGEST_LOCK, META, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, TEXT_SEARCH_CONFIG, VECTOR_INDEX,
@@ -630,31 +630,8 @@ class PostgresStore:
         return self._relations(["(r.claim_a = %s OR r.claim_b = %s)"], [claim_id, claim_id], limit, cursor)
 
     def list_relations(self, filters: RelationFilter, *, limit=50, cursor=None) -> Page:
-        where, params = [], []
-        if filters.kind:
-            where.append("r.kind = %s")
-            params.append(filters.kind)
-        if filters.conflict:
-            where.append("(',' || r.conflict_types || ',') LIKE %s")
-            params.append(f"%,{filters.conflict},%")
-        if filters.story:
-            where.append("r.document_a IN (SELECT id FROM documents WHERE story_id = %s) "
-                         "AND r.document_b IN (SELECT id FROM documents WHERE story_id = %s)")
-            params += [filters.story, filters.story]
-        if filters.document:
-            where.append("(r.document_a = %s OR r.document_b = %s)")
-            params += [filters.document, filters.document]
-        if filters.source:
-            where.append("(EXISTS (SELECT 1 FROM claims ca WHERE ca.id = r.claim_a AND ca.source = %s) "
-                         "OR EXISTS (SELECT 1 FROM claims cb WHERE cb.id = r.claim_b AND cb.source = %s))")
-            params += [filters.source, filters.source]
-        if filters.status:
-            where.append("r.status = %s")
-            params.append(filters.status)
-        if filters.min_confidence is not None:
-            where.append("r.confidence >= %s")
-            params.append(filters.min_confidence)
-        return self._relations(where, params, limit, cursor)
+        where, params = relation_conditions(filters, _RELATION_SOURCE)
+        return self._relations([condition.replace("?", "%s") for condition in where], params, limit, cursor)
 
     def get_relation(self, relation_id: str) -> Relation | None:
         found = self._relations(["r.id = %s"], [relation_id], 1, None)
@@ -885,6 +862,10 @@ def _checked(vector: np.ndarray) -> np.ndarray:
     return vector
 
 
+
+# Either claim of a relation from a source: without the joins SQLite's listing makes.
+_RELATION_SOURCE = ("(EXISTS (SELECT 1 FROM claims ca WHERE ca.id = r.claim_a AND ca.source = ?) "
+                    "OR EXISTS (SELECT 1 FROM claims cb WHERE cb.id = r.claim_b AND cb.source = ?))")
 
 _CLAIM_COPY = PORTABLE_TABLES["claims"][:-1]  # all but the vector, which is copied on its own
 

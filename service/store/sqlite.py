@@ -26,10 +26,10 @@ from service.models import (
 )
 from service.story import joined, left
 from service.store.base import (
-    JSON_COLUMNS, PORTABLE_TABLES, portable_columns, ApiKey, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter,
+    JSON_COLUMNS, portable_columns, ApiKey, DuplicateDocument, Job, JobItem, JobLost, Page, RelationFilter,
     VectorBatch, VectorState,
 )
-from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, source_stats
+from service.store.common import NO_CURSOR, decode_cursor, now_iso, page, relation_conditions, source_stats
 from service.store.lexical import LexicalIndex, Marks, Source
 
 SCHEMA_VERSION = 5
@@ -807,29 +807,7 @@ class SQLiteStore:
         return self._relations(["(r.claim_a = ? OR r.claim_b = ?)"], [claim_id, claim_id], limit, cursor)
 
     def list_relations(self, filters: RelationFilter, *, limit=50, cursor=None) -> Page:
-        where, params = [], []
-        if filters.kind:
-            where.append("r.kind = ?")
-            params.append(filters.kind)
-        if filters.conflict:
-            where.append("(',' || r.conflict_types || ',') LIKE ?")
-            params.append(f"%,{filters.conflict},%")
-        if filters.story:
-            where.append("r.document_a IN (SELECT id FROM documents WHERE story_id = ?) "
-                         "AND r.document_b IN (SELECT id FROM documents WHERE story_id = ?)")
-            params += [filters.story, filters.story]
-        if filters.document:
-            where.append("(r.document_a = ? OR r.document_b = ?)")
-            params += [filters.document, filters.document]
-        if filters.source:
-            where.append("(ca.source = ? OR cb.source = ?)")
-            params += [filters.source, filters.source]
-        if filters.status:
-            where.append("r.status = ?")
-            params.append(filters.status)
-        if filters.min_confidence is not None:
-            where.append("r.confidence >= ?")
-            params.append(filters.min_confidence)
+        where, params = relation_conditions(filters, "(ca.source = ? OR cb.source = ?)")
         return self._relations(where, params, limit, cursor)
 
     def get_relation(self, relation_id: str) -> Relation | None:
